@@ -10,6 +10,7 @@
  */
 
 import { z } from "zod";
+import type { EnvReader } from "./env.ts";
 import { EVENT_TYPE_PATTERN, MAX_EVENT_TYPE_LENGTH } from "./event.ts";
 import {
   HTTP_METHODS,
@@ -18,7 +19,15 @@ import {
   type RequestTemplate,
 } from "./request_template.ts";
 import { TemplateSyntaxError } from "./template.ts";
-import { formatPath, formatProblem, type Problem, problemsFromZod } from "./validation.ts";
+import {
+  formatPath,
+  formatProblem,
+  jsonSyntaxMessage,
+  type Problem,
+  problemsFromZod,
+} from "./validation.ts";
+
+export type { EnvReader } from "./env.ts";
 
 /** Where the config is read from when neither `--config` nor `CONFIG_PATH` is given. */
 export const DEFAULT_CONFIG_PATH = "./config.json";
@@ -244,26 +253,6 @@ export function validateConfig(json: unknown, options: ParseConfigOptions = {}):
   });
   if (problems.length > 0) throw new ConfigError(source, problems);
   return { mq: result.data.mq, notifications };
-}
-
-function jsonSyntaxMessage(text: string, error: unknown): string {
-  const message = (error as Error).message.replace(/\s*\(line \d+ column \d+\)$/, "");
-  const match = /at position (\d+)/.exec(message);
-  const position = match ? Number(match[1]) : text.length;
-  const before = text.slice(0, position).split("\n");
-  const line = before.length;
-  const column = before[before.length - 1].length + 1;
-  const reason = message.replace(/\s*in JSON at position \d+/, "").replace(
-    /^./,
-    (c) => c.toLowerCase(),
-  );
-  return `invalid JSON at line ${line}, column ${column}: ${reason}`;
-}
-
-/** Reads environment variables; `Deno.env` fits. */
-export interface EnvReader {
-  /** The variable's value, or undefined when unset. */
-  get(name: string): string | undefined;
 }
 
 /**

@@ -173,3 +173,24 @@ export function problemsFromZod(error: z.ZodError, prefix = ""): Problem[] {
 export function formatProblem(problem: Problem): string {
   return problem.field === "" ? problem.message : `${problem.field}: ${problem.message}`;
 }
+
+/**
+ * Describes a `JSON.parse` failure with the line and column where the text went wrong.
+ *
+ * @param text The text that failed to parse.
+ * @param error What `JSON.parse` threw.
+ * @returns E.g. `invalid JSON at line 4, column 24: expected double-quoted property name`.
+ */
+export function jsonSyntaxMessage(text: string, error: unknown): string {
+  const message = (error as Error).message.replace(/\s*\(line \d+ column \d+\)$/, "");
+  const match = /at position (\d+)/.exec(message);
+  const position = match ? Number(match[1]) : text.length;
+  const before = text.slice(0, position).split("\n");
+  const line = before.length;
+  const column = before[before.length - 1].length + 1;
+  const reason = message.replace(/\s*in JSON at position \d+/, "").replace(
+    /^./,
+    (c) => c.toLowerCase(),
+  );
+  return `invalid JSON at line ${line}, column ${column}: ${reason}`;
+}

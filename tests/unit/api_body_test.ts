@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { readBody } from "../../api/body.ts";
+
+/** A request whose body is produced chunk by chunk, counting what the reader pulled. */
+function streamingRequest(chunks: number, chunkSize: number, delayMs = 0) {
+  const pulled = { bytes: 0 };
+  let left = chunks;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (left-- <= 0) {
+        controller.close();
+        return;
+      }
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      pulled.bytes += chunkSize;
+      controller.enqueue(new Uint8Array(chunkSize).fill(0x20));
+    },
+  }, { highWaterMark: 0 });
+  return { request: new Request("http://x/events", { method: "POST", body }), pulled };
+}
+
+Deno.test("a body within the limit is read whole", async () => {
+  const { request } = streamingRequest(4, 1000);
+  const result = await readBody(request, { maxBytes: 4000, timeoutMs: 1000 });
+  assert.ok(result.ok);
+  assert.equal(result.bytes.byteLength, 4000);
+});
+
+Deno.test("an oversized declared length is refused without reading the body", async () => {
+  const request = new Request("http://x/events", {
+    method: "POST",
+    headers: { "content-length": "2001" },
+    body: "x".repeat(2001),
+  });
+  const result = await readBody(request, { maxBytes: 2000, timeoutMs: 1000 });
+  assert.deepEqual(result, {
+    ok: false,
+    failure: { kind: "too_large", limit: 2000, declared: 2001 },
+  });
+});
+
+Deno.test("a stream without a length is cut off one chunk past the limit", async () => {
+  const { request, pulled } = streamingRequest(1000, 1024);
+  const result = await readBody(request, { maxBytes: 4096, timeoutMs: 1000 });
+  assert.deepEqual(result, { ok: false, failure: { kind: "too_large", limit: 4096 } });
+  assert.ok(pulled.bytes <= 4096 + 1024, `read ${pulled.bytes} bytes`);
+});
+
+Deno.test("just over the limit is refused, exactly at the limit is accepted", async () => {
+  const over = await readBody(streamingRequest(1, 1025).request, {
+    maxBytes: 1024,
+    timeoutMs: 500,
+  });
+  assert.equal(over.ok, false);
+  const exact = await readBody(streamingRequest(1, 1024).request, {
+    maxBytes: 1024,
+    timeoutMs: 500,
+  });
+  assert.equal(exact.ok, true);
+});
+
+Deno.test("a slow-drip body is refused at the deadline", async () => {
+  const { request } = streamingRequest(1000, 1, 50);
+  const started = Date.now();
+  const result = await readBody(request, { maxBytes: 1 << 20, timeoutMs: 300 });
+  assert.deepEqual(result, { ok: false, failure: { kind: "timeout", timeoutMs: 300 } });
+  assert.ok(Date.now() - started < 2000);
+});

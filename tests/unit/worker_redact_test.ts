@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { isSecretHeader, REDACTED, redactHeaders, redactUrl } from "../../worker/redact.ts";
+
+Deno.test("credential headers are redacted, others kept", () => {
+  assert.deepEqual(
+    redactHeaders({
+      Authorization: "Bearer abc",
+      "X-Api-Key": "k",
+      "X-Vendor-Token": "t",
+      "X-Client-Secret": "s",
+      Cookie: "a=b",
+      "Content-Type": "application/json",
+      "X-Request-Id": "r1",
+    }),
+    {
+      Authorization: REDACTED,
+      "X-Api-Key": REDACTED,
+      "X-Vendor-Token": REDACTED,
+      "X-Client-Secret": REDACTED,
+      Cookie: REDACTED,
+      "Content-Type": "application/json",
+      "X-Request-Id": "r1",
+    },
+  );
+  assert.ok(isSecretHeader("proxy-authorization"));
+  assert.ok(!isSecretHeader("Accept"));
+});
+
+Deno.test("user info and secret-looking query values are redacted from URLs", () => {
+  assert.equal(
+    redactUrl("https://user:pw@v.test/hook?token=abc&id=7&api_key=k&sig=s"),
+    "https://%5Bredacted%5D@v.test/hook?token=%5Bredacted%5D&id=7&api_key=%5Bredacted%5D&sig=%5Bredacted%5D",
+  );
+  assert.equal(redactUrl("https://v.test/a?b=c"), "https://v.test/a?b=c");
+});
