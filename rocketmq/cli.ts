@@ -1,5 +1,5 @@
 /**
- * `deno run -A rocketmq/cli.ts <start|stop|wipe|provision> [--config PATH] [--timeout SECONDS]
+ * `deno run -A rocketmq/cli.ts <start|stop|wipe|provision|dead-letters> [--config PATH] [--timeout SECONDS]
  * [--retry-initial MS] [--retry-max MS] [--retry-multiplier N]`
  *
  * The `broker:*` tasks. Every failure ends with one sentence on stderr and exit code 1.
@@ -9,18 +9,20 @@
 
 import { ConfigError, configPathFrom, loadConfig } from "../shared/config.ts";
 import type { Config } from "../shared/config.ts";
+import { consumerGroupOf, deadLetterTopicOf } from "../shared/config.ts";
+import { readTopic } from "./dead_letters.ts";
 import { BrokerError } from "./errors.ts";
 import { localPortsFromConfig, startBroker, stopBroker, wipeBroker } from "./local_broker.ts";
 import { planFromConfig, provision, retryPolicyOf } from "./provision.ts";
 import type { RetryPolicy } from "./provision.ts";
 
 const USAGE =
-  "usage: deno run -A rocketmq/cli.ts <start|stop|wipe|provision> [--config PATH] [--timeout SECONDS] [--retry-initial MS] [--retry-max MS] [--retry-multiplier N]";
+  "usage: deno run -A rocketmq/cli.ts <start|stop|wipe|provision|dead-letters> [--config PATH] [--timeout SECONDS] [--retry-initial MS] [--retry-max MS] [--retry-multiplier N]";
 
 /** Parsed command line of the CLI. */
 export interface CliArgs {
   /** The subcommand. */
-  command: "start" | "stop" | "wipe" | "provision";
+  command: "start" | "stop" | "wipe" | "provision" | "dead-letters";
   /** Arguments left for {@linkcode configPathFrom} (`--config PATH`). */
   rest: string[];
   /** `--timeout` in milliseconds, if given. */
@@ -40,7 +42,10 @@ function numberFlag(flag: string, value: string | undefined): number {
 /** Parses the CLI arguments; throws {@linkcode BrokerError} on misuse. */
 export function parseCliArgs(args: string[]): CliArgs {
   const [command, ...others] = args;
-  if (command !== "start" && command !== "stop" && command !== "wipe" && command !== "provision") {
+  if (
+    command !== "start" && command !== "stop" && command !== "wipe" && command !== "provision" &&
+    command !== "dead-letters"
+  ) {
     throw new BrokerError(`unknown command "${command ?? ""}": ${USAGE}`);
   }
   const rest: string[] = [];
@@ -142,6 +147,23 @@ async function run(cli: CliArgs): Promise<void> {
         provision(plan, { retryPolicy, timeoutMs: cli.timeoutMs, log, signal })
       );
       log(`provisioned ${plan.topics.length} topic(s) and ${plan.groups.length} group(s)`);
+      break;
+    }
+    case "dead-letters": {
+      const config = await readConfig(cli.rest);
+      for (const rule of config.notifications) {
+        const topic = deadLetterTopicOf(config, rule);
+        const messages = await readTopic(config.mq.name_server.join(";"), topic);
+        console.log(
+          `rule ${rule.name} (group ${consumerGroupOf(config, rule)}): ${messages.length} ` +
+            `dead letter(s) in ${topic}`,
+        );
+        for (const message of messages) {
+          console.log(
+            `  key=${message.keys.join(",")} retries=${message.reconsumeTimes} ${message.body}`,
+          );
+        }
+      }
       break;
     }
   }

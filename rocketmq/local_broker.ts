@@ -165,6 +165,20 @@ async function terminate(pid: number, layout: LocalLayout, graceMs: number): Pro
   for (let i = 0; i < 50 && await isOurProcess(pid, layout); i++) await delay(100);
 }
 
+/**
+ * The pids of the local JVMs that `start` launched and that still run (empty when the broker in
+ * use is not ours, e.g. an existing cluster or another checkout's).
+ */
+export async function runningBrokerPids(options: LocalBrokerOptions = {}): Promise<number[]> {
+  const layout = options.layout ?? localLayout();
+  const pids: number[] = [];
+  for (const role of ROLES) {
+    const pid = await readPid(layout, role);
+    if (pid !== undefined && await isOurProcess(pid, layout)) pids.push(pid);
+  }
+  return pids;
+}
+
 /** Options of {@linkcode stopBroker}. */
 export interface StopOptions extends LocalBrokerOptions {
   /** How long each JVM gets after SIGTERM before SIGKILL (default 20000 ms). */

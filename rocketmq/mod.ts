@@ -20,6 +20,7 @@ export {
   HEALTH_TOPIC,
   localAddresses,
   localPortsFromConfig,
+  runningBrokerPids,
   startBroker,
   stopBroker,
   wipeBroker,

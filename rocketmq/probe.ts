@@ -7,9 +7,10 @@
  */
 
 import { Buffer } from "node:buffer";
-import { Producer } from "rocketmq-client-nodejs";
 import { createLogger } from "../shared/log.ts";
 import { clientLogger } from "../shared/mq/client_options.ts";
+import { NotifyProducer } from "../shared/mq/clients.ts";
+import { startClient } from "../shared/mq/connect.ts";
 
 /** Options of {@linkcode sendProbe}. */
 export interface ProbeOptions {
@@ -27,7 +28,7 @@ export async function sendProbe(
   options: ProbeOptions = {},
 ): Promise<string> {
   const silent = createLogger("rocketmq-probe", { level: "error", write: discard });
-  const producer = new Producer({
+  const producer = new NotifyProducer({
     endpoints,
     namespace: "",
     logger: clientLogger(silent),
@@ -35,7 +36,7 @@ export async function sendProbe(
     topics: [topic],
   });
   try {
-    await producer.startup();
+    await startClient(producer);
     const receipt = await producer.send({
       topic,
       tag: "probe",

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { consumerGroupOf, topicsOf } from "../shared/config.ts";
+import { consumerGroupOf, deadLetterTopicOf, topicsOf } from "../shared/config.ts";
 import type { Config } from "../shared/config.ts";
 import { BrokerError } from "./errors.ts";
 import { findJava, jvmArgs, resolveJars } from "./java.ts";
@@ -47,12 +47,18 @@ export interface ProvisionPlan {
   retryMaxTimes: number;
 }
 
-/** Builds the plan a configuration needs: its topics and one consumer group per rule. */
+/**
+ * Builds the plan a configuration needs: its topics, one consumer group per rule, and each
+ * group's dead-letter topic. RocketMQ would create a dead-letter topic on the first dead letter,
+ * but a consumer group that starts reading a topic after messages landed starts at its end;
+ * creating them up front lets operators subscribe before anything is dead-lettered.
+ */
 export function planFromConfig(config: Config): ProvisionPlan {
   const groups = config.notifications.map((rule) => consumerGroupOf(config, rule));
+  const deadLetterTopics = config.notifications.map((rule) => deadLetterTopicOf(config, rule));
   return {
     nameServer: config.mq.name_server.join(";"),
-    topics: topicsOf(config),
+    topics: [...new Set([...topicsOf(config), ...deadLetterTopics])],
     groups: [...new Set(groups)],
     retryMaxTimes: config.mq.max_retries,
   };

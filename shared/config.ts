@@ -349,6 +349,17 @@ export function consumerGroupOf(config: Config, rule: NotificationRule): string 
 }
 
 /**
+ * The dead-letter topic of a rule: where RocketMQ puts the events its vendor never accepted.
+ *
+ * @param config A validated config.
+ * @param rule One of its rules.
+ * @returns `%DLQ%<consumer group>`.
+ */
+export function deadLetterTopicOf(config: Config, rule: NotificationRule): string {
+  return `%DLQ%${consumerGroupOf(config, rule)}`;
+}
+
+/**
  * The rules that deliver events of a type.
  *
  * @param config A validated config.

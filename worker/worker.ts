@@ -6,7 +6,12 @@
  * @module
  */
 
-import { type Config, consumerGroupOf, type NotificationRule } from "../shared/config.ts";
+import {
+  type Config,
+  consumerGroupOf,
+  deadLetterTopicOf,
+  type NotificationRule,
+} from "../shared/config.ts";
 import { settlesWithin } from "../shared/deadline.ts";
 import { decodeEnvelope } from "../shared/event.ts";
 import type { Logger } from "../shared/log.ts";
@@ -61,7 +66,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 
   function handlerFor(rule: NotificationRule) {
     const slots = new Semaphore(options.concurrency);
-    const group = consumerGroupOf(config, rule);
+    const deadLetterTopic = deadLetterTopicOf(config, rule);
     return async function handle(message: ReceivedMessage): Promise<ConsumeVerdict> {
       const decoded = decodeEnvelope(message.body);
       if (!decoded.ok) {
@@ -69,7 +74,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
           rule: rule.name,
           message_id: message.messageId,
           problems: decoded.problems.map(formatProblem).join("; "),
-          dead_letter_topic: `%DLQ%${group}`,
+          dead_letter_topic: deadLetterTopic,
         });
         return "dead_letter";
       }
@@ -121,7 +126,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
           if (report.verdict === "permanent") {
             logger.warn("permanent failure; dead-lettering", {
               ...fields,
-              dead_letter_topic: `%DLQ%${group}`,
+              dead_letter_topic: deadLetterTopic,
             });
             return "dead_letter";
           }
@@ -130,7 +135,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
           if (last) {
             logger.warn("retries exhausted; RocketMQ moves the event to the dead-letter queue", {
               ...fields,
-              dead_letter_topic: `%DLQ%${group}`,
+              dead_letter_topic: deadLetterTopic,
             });
           } else {
             logger.info("will retry", {

@@ -42,7 +42,10 @@ export interface ClientOptionsOptions {
  * @param options Logger and RPC timeout.
  * @returns Options for a `Producer`, `SimpleConsumer` or `PushConsumer`.
  */
-export function clientOptions(mq: MqConfig, options: ClientOptionsOptions): BaseClientOptions {
+export function clientOptions(
+  mq: MqConfig,
+  options: ClientOptionsOptions,
+): BaseClientOptions & { logger: ILogger } {
   return {
     endpoints: mq.endpoints.join(";"),
     namespace: "",

@@ -7,7 +7,7 @@
 
 import { sleep } from "../deadline.ts";
 import type { Logger } from "../log.ts";
-import { StartupError } from "./errors.ts";
+import { explainStartupFailure, type StartupContext, StartupError } from "./errors.ts";
 
 /** Options for {@linkcode startWhenReachable}. */
 export interface StartWhenReachableOptions {
@@ -41,5 +41,56 @@ export async function startWhenReachable<T>(
       options.logger.warn(`${error.message}; retrying in ${intervalMs} ms`, { attempt });
     }
     await sleep(intervalMs, options.signal);
+  }
+}
+
+/** A RocketMQ client: `Producer`, `SimpleConsumer` or `PushConsumer`. */
+export interface StartableClient {
+  /** Connects and fetches routes. */
+  startup(): Promise<void>;
+  /** Disconnects. */
+  shutdown(): Promise<void>;
+  /** Replays the proxy's last settings command (see `clients.ts`), when the client can. */
+  replaySettings?(): void;
+}
+
+/** Options for {@linkcode startClient}. */
+export interface StartClientOptions {
+  /** Longest time startup may take, in ms (default 15000). */
+  timeoutMs?: number;
+  /** What the client needs; when given, failures are explained as a {@linkcode StartupError}. */
+  context?: StartupContext;
+}
+
+/**
+ * Starts a client within a deadline; on failure shuts it down and, given a context, explains why.
+ *
+ * @param client The client to start.
+ * @param options The deadline, and what the client needs (for the explanation).
+ * @throws {StartupError} Saying what is missing or unreachable and what to do (with a context;
+ * otherwise the client's own error).
+ */
+export async function startClient(
+  client: StartableClient,
+  options: StartClientOptions = {},
+): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`startup did not finish within ${timeoutMs} ms (timeout)`)),
+      timeoutMs,
+    );
+  });
+  // works around the settings race of rocketmq-client-nodejs 1.0.8 (see clients.ts)
+  const replay = setInterval(() => client.replaySettings?.(), 500);
+  try {
+    await Promise.race([client.startup(), deadline]);
+  } catch (error) {
+    await client.shutdown().catch(() => {});
+    throw options.context ? explainStartupFailure(error, options.context) : error;
+  } finally {
+    clearTimeout(timer);
+    clearInterval(replay);
   }
 }

@@ -10,3 +10,4 @@ export * from "./errors.ts";
 export * from "./producer.ts";
 export * from "./connect.ts";
 export * from "./push_consumer.ts";
+export * from "./clients.ts";

@@ -6,12 +6,12 @@
  */
 
 import { Buffer } from "node:buffer";
-import { Producer } from "rocketmq-client-nodejs";
 import type { MqConfig } from "../config.ts";
 import { encodeEnvelope, type Envelope } from "../event.ts";
 import type { Logger } from "../log.ts";
 import { clientOptions } from "./client_options.ts";
-import { explainStartupFailure } from "./errors.ts";
+import { NotifyProducer } from "./clients.ts";
+import { startClient } from "./connect.ts";
 
 /** What became of one topic's publish. */
 export interface PublishResult {
@@ -68,7 +68,7 @@ export async function startPublisher(
   options: StartPublisherOptions,
 ): Promise<EventPublisher> {
   const sendTimeoutMs = options.sendTimeoutMs ?? 5000;
-  const producer = new Producer({
+  const producer = new NotifyProducer({
     ...clientOptions(mq, {
       logger: options.logger,
       requestTimeoutMs: Math.min(3000, sendTimeoutMs),
@@ -76,12 +76,7 @@ export async function startPublisher(
     topic: options.topics,
     maxAttempts: 2,
   });
-  try {
-    await producer.startup();
-  } catch (error) {
-    await producer.shutdown().catch(() => {});
-    throw explainStartupFailure(error, { mq, topics: options.topics });
-  }
+  await startClient(producer, { context: { mq, topics: options.topics } });
   let healthy = true;
   let closed = false;
 

@@ -6,16 +6,12 @@
  * @module
  */
 
-import {
-  ConsumeResult,
-  FilterExpression,
-  type MessageView,
-  PushConsumer,
-} from "rocketmq-client-nodejs";
+import { ConsumeResult, FilterExpression, type MessageView } from "rocketmq-client-nodejs";
 import type { MqConfig } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { clientOptions } from "./client_options.ts";
-import { explainStartupFailure } from "./errors.ts";
+import { NotifyPushConsumer } from "./clients.ts";
+import { startClient } from "./connect.ts";
 
 /** `apache.rocketmq.v2.Code.OK`; the generated protobuf enum is not part of the package's API. */
 const CODE_OK = 20000;
@@ -129,19 +125,16 @@ export async function startSubscriber(
     }
     return false;
   }
-  const consumer = new PushConsumer({
+  const consumer = new NotifyPushConsumer({
     ...clientOptions(mq, { logger: options.logger }),
     consumerGroup: options.group,
     subscriptions: new Map([[options.topic, new FilterExpression(options.tag ?? "*")]]),
     messageListener: { consume },
     maxCacheMessageCount: options.maxCachedMessages ?? 32,
   });
-  try {
-    await consumer.startup();
-  } catch (error) {
-    await consumer.shutdown().catch(() => {});
-    throw explainStartupFailure(error, { mq, topics: [options.topic], groups: [options.group] });
-  }
+  await startClient(consumer, {
+    context: { mq, topics: [options.topic], groups: [options.group] },
+  });
   return {
     group: options.group,
     async close() {

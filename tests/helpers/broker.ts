@@ -5,10 +5,12 @@
  * @module
  */
 
-import { FilterExpression, type MessageView, SimpleConsumer } from "rocketmq-client-nodejs";
+import { FilterExpression, type MessageView } from "rocketmq-client-nodejs";
 import { type Config, validateConfig } from "../../shared/config.ts";
 import { createLogger } from "../../shared/log.ts";
 import { clientOptions } from "../../shared/mq/client_options.ts";
+import { NotifySimpleConsumer } from "../../shared/mq/clients.ts";
+import { startClient } from "../../shared/mq/connect.ts";
 import { planFromConfig, provision, retryPolicyOf } from "../../rocketmq/provision.ts";
 
 /** A short random suffix that keeps test topics and groups apart between runs. */
@@ -39,9 +41,9 @@ export interface TopicReaderOptions {
 
 /** Reads messages from a topic with its own (provisioned) consumer group. */
 export class TopicReader {
-  #consumer: SimpleConsumer;
+  #consumer: NotifySimpleConsumer;
 
-  private constructor(consumer: SimpleConsumer) {
+  private constructor(consumer: NotifySimpleConsumer) {
     this.#consumer = consumer;
   }
 
@@ -59,13 +61,19 @@ export class TopicReader {
     group: string,
     options: TopicReaderOptions = {},
   ): Promise<TopicReader> {
-    const consumer = new SimpleConsumer({
+    const consumer = new NotifySimpleConsumer({
       ...clientOptions(config.mq, { logger: quietLogger }),
       consumerGroup: group,
       subscriptions: new Map([[topic, new FilterExpression(options.tag ?? "*")]]),
       awaitDuration: 2000,
     });
-    await consumer.startup();
+    await startClient(consumer, { context: { mq: config.mq, topics: [topic], groups: [group] } });
+    // A group's first receive fixes where it starts reading: at the end of the queue if
+    // messages are already there. Receiving once now, before the test sends anything, makes
+    // the reader see everything sent from here on.
+    await consumer.receive(1, 10_000).then((early) => {
+      if (early.length > 0) throw new Error(`${topic} is not empty for new group ${group}`);
+    });
     return new TopicReader(consumer);
   }
 
@@ -80,7 +88,7 @@ export class TopicReader {
     const received: MessageView[] = [];
     const deadline = Date.now() + timeoutMs;
     while (received.length < count && Date.now() < deadline) {
-      const batch = await this.#consumer.receive(32, 30_000).catch(() => [] as MessageView[]);
+      const batch = await this.#consumer.receive(32, 30_000);
       for (const message of batch) {
         received.push(message);
         await this.#consumer.ack(message);

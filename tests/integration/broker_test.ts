@@ -7,10 +7,11 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
-import { Producer, SimpleConsumer } from "rocketmq-client-nodejs";
 import { configPathFrom, loadConfig } from "../../shared/config.ts";
 import { createLogger } from "../../shared/log.ts";
 import { clientOptions } from "../../shared/mq/client_options.ts";
+import { NotifyProducer, NotifySimpleConsumer } from "../../shared/mq/clients.ts";
+import { startClient } from "../../shared/mq/connect.ts";
 import { provision } from "../../rocketmq/mod.ts";
 
 /** The client's default log file, which passing a `logger` must keep it from writing. */
@@ -49,16 +50,16 @@ Deno.test({
     const logFile = clientLogFile();
     const logFileExisted = fileExists(logFile);
     const options = clientOptions(config.mq, { logger: createLogger("broker_test") });
-    const producer = new Producer({ ...options, topics: [topic] });
-    const consumer = new SimpleConsumer({
+    const producer = new NotifyProducer({ ...options, topics: [topic] });
+    const consumer = new NotifySimpleConsumer({
       ...options,
       consumerGroup: group,
       subscriptions: new Map([[topic, "*"]]),
       awaitDuration: 5000,
     });
     try {
-      await producer.startup();
-      await consumer.startup();
+      await startClient(producer);
+      await startClient(consumer);
       const key = `key-${suffix}`;
       const body = JSON.stringify({ hello: "rocketmq", suffix });
       const receipt = await producer.send({

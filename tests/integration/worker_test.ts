@@ -5,9 +5,9 @@
 
 import assert from "node:assert/strict";
 import { decodeEnvelope } from "../../shared/event.ts";
-import { validateConfig } from "../../shared/config.ts";
-import { provision } from "../../rocketmq/provision.ts";
-import { provisionedConfig, TopicReader, uniqueSuffix } from "../helpers/broker.ts";
+import { type Config, deadLetterTopicOf } from "../../shared/config.ts";
+import { readTopic } from "../../rocketmq/dead_letters.ts";
+import { provisionedConfig, uniqueSuffix } from "../helpers/broker.ts";
 import { freePort, type Service, startService } from "../helpers/service.ts";
 import { settle, startVendor, type Vendor } from "../helpers/vendor.ts";
 
@@ -54,29 +54,28 @@ async function postEvent(api: string, event: unknown): Promise<string> {
   return body.id;
 }
 
-/** Reads `%DLQ%<group>` back and returns the event ids found there. */
-async function deadLetteredIds(
-  config: ReturnType<typeof validateConfig>,
-  group: string,
-  count: number,
-): Promise<string[]> {
-  const reader = `${group}_dlq_reader`;
-  await provision({
-    nameServer: config.mq.name_server.join(";"),
-    topics: [],
-    groups: [reader],
-    retryMaxTimes: 0,
+/** The event ids in a rule's dead-letter topic, read from the broker. */
+async function deadLetteredIds(config: Config, rule: string): Promise<string[]> {
+  const target = config.notifications.find((r) => r.name === rule)!;
+  const messages = await readTopic(
+    config.mq.name_server.join(";"),
+    deadLetterTopicOf(config, target),
+  );
+  return messages.map((m) => {
+    const envelope = decodeEnvelope(m.body);
+    return envelope.ok ? envelope.value.id : `undecodable:${m.body}`;
   });
-  const topic = await TopicReader.open(config, `%DLQ%${group}`, reader);
-  try {
-    const messages = await topic.take(count, 30_000);
-    return messages.map((m) => {
-      const envelope = decodeEnvelope(m.body);
-      return envelope.ok ? envelope.value.id : `undecodable:${m.messageId}`;
-    });
-  } finally {
-    await topic.close();
+}
+
+/** Polls {@linkcode deadLetteredIds} until `count` ids are there or `timeoutMs` passed. */
+async function awaitDeadLetters(config: Config, rule: string, count: number, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let ids = await deadLetteredIds(config, rule);
+  while (ids.length < count && Date.now() < deadline) {
+    await settle(1000);
+    ids = await deadLetteredIds(config, rule);
   }
+  return ids;
 }
 
 function requestsTo(vendor: Vendor, path: string) {
@@ -126,7 +125,6 @@ Deno.test(
       { name: "fanout_bad", event_type: "fanout", http_url: "/fanout-bad", body: { id: "{$.id}" } },
     ]);
     const config = await provisionedConfig(json);
-    const group = (name: string) => `it_w_${suffix}_${name}`;
     const { api, url } = await startApi(json);
     const worker = await startService("worker/main.ts", { config: json, readyLine: WORKER_READY });
     try {
@@ -179,13 +177,13 @@ Deno.test(
         await until(() => requestsTo(vendor, "/broken").length >= 3, 60_000, "three attempts");
         await settle(8000);
         assert.equal(requestsTo(vendor, "/broken").length, 3, "attempted beyond max_retries");
-        assert.deepEqual(await deadLetteredIds(config, group("broken"), 1), [id]);
+        assert.deepEqual(await awaitDeadLetters(config, "broken", 1), [id]);
       });
 
       await t.step("vendor answers 400: one attempt, dead-lettered at once", async () => {
         const id = await postEvent(url, { type: "rejected", data: {} });
         await until(() => requestsTo(vendor, "/rejected").length >= 1, 30_000, "one attempt");
-        assert.deepEqual(await deadLetteredIds(config, group("rejected"), 1), [id]);
+        assert.deepEqual(await awaitDeadLetters(config, "rejected", 1), [id]);
         assert.equal(requestsTo(vendor, "/rejected").length, 1);
       });
 

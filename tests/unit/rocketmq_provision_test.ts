@@ -75,7 +75,7 @@ Deno.test("adminCommands rejects a negative retryMaxTimes, naming it", () => {
   );
 });
 
-Deno.test("planFromConfig takes the topics, one group per rule, max_retries and backoff", () => {
+Deno.test("planFromConfig takes the topics, one group and DLQ topic per rule, max_retries", () => {
   const config = parseConfig(JSON.stringify({
     mq: {
       name_server: "127.0.0.1:9876",
@@ -89,7 +89,7 @@ Deno.test("planFromConfig takes the topics, one group per rule, max_retries and 
   }));
   assert.deepEqual(planFromConfig(config), {
     nameServer: "127.0.0.1:9876",
-    topics: ["q1"],
+    topics: ["q1", "%DLQ%notification_consumer_group_a", "%DLQ%notification_consumer_group_b"],
     groups: ["notification_consumer_group_a", "notification_consumer_group_b"],
     retryMaxTimes: 3,
   });

@@ -1,0 +1,121 @@
+/**
+ * The RocketMQ clients notify uses, with workarounds for two defects of rocketmq-client-nodejs
+ * 1.0.8 that cannot be configured away:
+ *
+ * - Startup can hang forever: `startup()` installs its wait for the proxy's first settings
+ *   command only after fetching routes, and when the settings arrive first (a warm proxy answers
+ *   within milliseconds) nothing resolves the wait. These clients remember the last settings and
+ *   {@linkcode startClient} replays them while startup is pending, which resolves the wait.
+ * - The push consumer's consume service ignores the `logger` option and writes its own log file
+ *   under `$HOME/logs/rocketmq`; see {@linkcode NotifyPushConsumer}.
+ *
+ * @module
+ */
+
+import {
+  type ConsumeService,
+  type Endpoints,
+  type ILogger,
+  Producer,
+  type ProducerOptions,
+  PushConsumer,
+  type PushConsumerOptions,
+  SimpleConsumer,
+  type SimpleConsumerOptions,
+} from "rocketmq-client-nodejs";
+
+/** The settings message type the client passes to `onSettingsCommand`. */
+type SettingsCommand = Parameters<Producer["onSettingsCommand"]>[1];
+
+/** A client that can replay the proxy's last settings command. */
+export interface SettingsReplayable {
+  /** Hands the last settings received to the client again; no-op before any arrived. */
+  replaySettings(): void;
+}
+
+/** A producer whose startup cannot hang on the settings race. */
+export class NotifyProducer extends Producer implements SettingsReplayable {
+  #last?: [Endpoints, SettingsCommand];
+
+  /** @param options Producer options. */
+  constructor(options: ProducerOptions) {
+    super(options);
+  }
+
+  override onSettingsCommand(endpoints: Endpoints, settings: SettingsCommand): void {
+    this.#last = [endpoints, settings];
+    super.onSettingsCommand(endpoints, settings);
+  }
+
+  /** Hands the last settings received to the client again. */
+  replaySettings(): void {
+    if (this.#last) super.onSettingsCommand(...this.#last);
+  }
+}
+
+/** A simple consumer whose startup cannot hang on the settings race. */
+export class NotifySimpleConsumer extends SimpleConsumer implements SettingsReplayable {
+  #last?: [Endpoints, SettingsCommand];
+
+  /** @param options Simple consumer options. */
+  constructor(options: SimpleConsumerOptions) {
+    super(options);
+  }
+
+  override onSettingsCommand(endpoints: Endpoints, settings: SettingsCommand): void {
+    this.#last = [endpoints, settings];
+    super.onSettingsCommand(endpoints, settings);
+  }
+
+  /** Hands the last settings received to the client again. */
+  replaySettings(): void {
+    if (this.#last) super.onSettingsCommand(...this.#last);
+  }
+}
+
+/**
+ * A push consumer whose startup cannot hang on the settings race, and whose consume service logs
+ * through our logger: the service is built while `HOME` points at a scratch folder (removed at
+ * shutdown), so the file it opens lands there, and its logger is then replaced by ours.
+ */
+export class NotifyPushConsumer extends PushConsumer implements SettingsReplayable {
+  readonly #logger: ILogger;
+  #last?: [Endpoints, SettingsCommand];
+  #scratch?: string;
+
+  /** @param options Push consumer options; `logger` is required. */
+  constructor(options: PushConsumerOptions & { logger: ILogger }) {
+    super(options);
+    this.#logger = options.logger;
+  }
+
+  override onSettingsCommand(endpoints: Endpoints, settings: SettingsCommand): void {
+    this.#last = [endpoints, settings];
+    super.onSettingsCommand(endpoints, settings);
+  }
+
+  /** Hands the last settings received to the client again. */
+  replaySettings(): void {
+    if (this.#last) super.onSettingsCommand(...this.#last);
+  }
+
+  protected override createConsumeService(): ConsumeService {
+    const home = Deno.env.get("HOME");
+    this.#scratch ??= Deno.makeTempDirSync({ prefix: "notify-rocketmq-" });
+    let service: ConsumeService;
+    try {
+      Deno.env.set("HOME", this.#scratch);
+      service = super.createConsumeService();
+    } finally {
+      if (home === undefined) Deno.env.delete("HOME");
+      else Deno.env.set("HOME", home);
+    }
+    (service as ConsumeService & { logger?: ILogger }).logger = this.#logger;
+    return service;
+  }
+
+  override async shutdown(): Promise<void> {
+    await super.shutdown();
+    if (this.#scratch) await Deno.remove(this.#scratch, { recursive: true }).catch(() => {});
+  }
+}
