@@ -84,9 +84,12 @@ async function main(): Promise<number> {
     await publisher.close();
     if (error instanceof Deno.errors.AddrInUse) {
       console.error(`error: port ${settings.port} is already in use; set PORT to a free port`);
-      return 1;
+    } else {
+      console.error(
+        `error: cannot listen on ${settings.host}:${settings.port}: ${(error as Error).message}`,
+      );
     }
-    throw error;
+    return 1;
   }
   await aborted(signal);
   if (!await settlesWithin(server.shutdown(), SHUTDOWN_GRACE_MS)) {
@@ -99,4 +102,13 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) Deno.exit(await main());
+if (import.meta.main) {
+  try {
+    Deno.exit(await main());
+  } catch (error) {
+    // one sentence, never a stack trace; LOG_LEVEL=debug shows the trace
+    console.error(`error: unexpected failure: ${(error as Error).message ?? error}`);
+    if (Deno.env.get("LOG_LEVEL") === "debug") console.error(error);
+    Deno.exit(1);
+  }
+}

@@ -44,7 +44,8 @@ export function apiSettingsFrom(env: EnvReader): ApiSettings {
     host: env.get("HOST") || "0.0.0.0",
     maxBodyBytes: integerFromEnv(env, "MAX_BODY_BYTES", {
       min: 1,
-      max: 64 * 1024 * 1024,
+      // RocketMQ's client refuses message bodies over 4 MiB; leave room for the envelope
+      max: 4 * 1024 * 1024 - 4096,
       fallback: 1024 * 1024,
     }),
     bodyTimeoutMs: integerFromEnv(env, "BODY_TIMEOUT_MS", {

@@ -22,6 +22,7 @@ import { TemplateSyntaxError } from "./template.ts";
 import {
   formatPath,
   formatProblem,
+  jsonShapeProblem,
   jsonSyntaxMessage,
   type Problem,
   problemsFromZod,
@@ -48,11 +49,12 @@ const SYSTEM_TOPICS = new Set([
 
 const HOST_PORT = /^[A-Za-z0-9.\-]+:[0-9]{1,5}$|^\[[0-9A-Fa-f:.]+\]:[0-9]{1,5}$/;
 
-function addressList(what: string) {
+function addressList(what: string): z.ZodType<string[], string | string[]> {
   return z.union([z.string(), z.array(z.string()).min(1)]).transform((value, ctx) => {
     const list = (Array.isArray(value) ? value : value.split(/[;,]/)).map((s) => s.trim());
     list.forEach((address, i) => {
-      if (!HOST_PORT.test(address)) {
+      const port = Number(address.slice(address.lastIndexOf(":") + 1));
+      if (!HOST_PORT.test(address) || port < 1 || port > 65535) {
         ctx.addIssue({
           code: "custom",
           path: Array.isArray(value) ? [i] : [],
@@ -83,7 +85,10 @@ const BackoffSchema = z.strictObject({
   max_ms: z.int().min(1).default(600_000),
   multiplier: z.number().min(1).default(2),
 }).refine((b) => b.max_ms >= b.initial_ms, {
-  error: "max_ms must be at least initial_ms",
+  error: (issue) => {
+    const b = issue.input as { initial_ms: number; max_ms: number };
+    return `must be at least initial_ms (${b.initial_ms}), got ${b.max_ms}`;
+  },
   path: ["max_ms"],
 });
 
@@ -220,6 +225,8 @@ export function parseConfig(text: string, options: ParseConfigOptions = {}): Con
  */
 export function validateConfig(json: unknown, options: ParseConfigOptions = {}): Config {
   const source = options.source ?? "config";
+  const shape = jsonShapeProblem(json);
+  if (shape) throw new ConfigError(source, [shape]);
   const result = ConfigSchema.safeParse(json, { reportInput: true });
   if (!result.success) throw new ConfigError(source, problemsFromZod(result.error));
   const problems: Problem[] = [];
@@ -228,6 +235,13 @@ export function validateConfig(json: unknown, options: ParseConfigOptions = {}):
   result.data.notifications.forEach((raw, i) => {
     const prefix = `notifications[${i}]`;
     const name = raw.name ?? raw.event_type.replaceAll(".", "_");
+    if (raw.name === undefined && !ruleName.safeParse(name).success) {
+      problems.push({
+        field: `${prefix}.name`,
+        message: `is required: the event_type ${JSON.stringify(raw.event_type)} is longer ` +
+          "than the 64 characters a default name may have",
+      });
+    }
     const first = seen.get(name);
     if (first !== undefined) {
       problems.push({

@@ -32,7 +32,7 @@ export interface IntegerVar {
 export function integerFromEnv(env: EnvReader, name: string, spec: IntegerVar): number {
   const value = env.get(name);
   if (value === undefined || value.trim() === "") return spec.fallback;
-  const n = Number(value);
+  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < spec.min || n > spec.max) {
     throw new Error(
       `invalid environment: ${name}: must be an integer from ${spec.min} to ${spec.max}, got ${

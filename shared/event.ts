@@ -7,7 +7,7 @@
 
 import { z } from "zod";
 import type { JsonValue } from "./template.ts";
-import { type Problem, problemsFromZod } from "./validation.ts";
+import { jsonShapeProblem, type Problem, problemsFromZod } from "./validation.ts";
 
 /** Event types: what rules match on; also the RocketMQ tag, so no spaces or `||`. */
 export const EVENT_TYPE_PATTERN: RegExp = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -75,6 +75,8 @@ export type Validated<T> = { ok: true; value: T } | { ok: false; problems: Probl
  * @returns The typed input, or every problem with its field.
  */
 export function validateEventInput(body: unknown): Validated<EventInput> {
+  const shape = jsonShapeProblem(body);
+  if (shape) return { ok: false, problems: [shape] };
   const result = EventInputSchema.safeParse(body, { reportInput: true });
   return result.success
     ? { ok: true, value: result.data as EventInput }
@@ -97,6 +99,8 @@ export function decodeEnvelope(body: Uint8Array | string): Validated<Envelope> {
       problems: [{ field: "", message: `body is not JSON: ${(error as Error).message}` }],
     };
   }
+  const shape = jsonShapeProblem(parsed);
+  if (shape) return { ok: false, problems: [shape] };
   const result = EnvelopeSchema.safeParse(parsed, { reportInput: true });
   return result.success
     ? { ok: true, value: result.data as Envelope }

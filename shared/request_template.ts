@@ -65,6 +65,8 @@ export interface RenderedRequest {
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Characters a header value must never carry: they would end the header or the head. */
 const HEADER_BREAK = /[\r\n\0]/;
+/** Header values are bytes; fetch refuses characters that do not fit in one. */
+const NOT_LATIN1 = /[^\x00-\xff]/;
 
 /**
  * Parses a rule's request templates, checking everything that can be checked before an event
@@ -94,6 +96,12 @@ export function parseRequestTemplate(spec: RequestSpec): RequestTemplate {
     }
     if (HEADER_BREAK.test(value)) {
       throw new TemplateSyntaxError("must not contain CR, LF or NUL", ["headers", name]);
+    }
+    if (NOT_LATIN1.test(value)) {
+      throw new TemplateSyntaxError(
+        `must contain only Latin-1 characters, got ${JSON.stringify(value)}`,
+        ["headers", name],
+      );
     }
     headers.push([name, at(["headers", name], () => parseStringTemplate(value))]);
   }
@@ -150,6 +158,12 @@ export function renderRequest(template: RequestTemplate, envelope: Envelope): Re
     const text = renderString(value, root);
     if (HEADER_BREAK.test(text)) {
       throw new RenderError(`headers.${name}: rendered value contains CR, LF or NUL`);
+    }
+    if (NOT_LATIN1.test(text)) {
+      throw new RenderError(
+        `headers.${name}: rendered value has characters beyond Latin-1, which HTTP headers ` +
+          `cannot carry: ${JSON.stringify(text.slice(0, 40))}`,
+      );
     }
     headers[name] = text;
   }

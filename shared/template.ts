@@ -89,6 +89,8 @@ export class RenderError extends Error {
 }
 
 const NAME_CHAR = /[A-Za-z0-9_-]/;
+/** Names jsonpath-plus would read as operators; refused in paths it evaluates. */
+const JSONPATH_OPERATOR = /^[@(?~^$`]|^\*$|^\.\.$|^$/;
 
 /**
  * Parses the path of a placeholder, starting at the `$` at `start` in `text`, and stopping before
@@ -153,6 +155,12 @@ function parsePath(text: string, start: number): { segments: PathSegment[]; end:
   }
   if (i >= text.length) fail(`missing "}"`);
   if (segments.at(-1)?.kind === "descendant") fail(`expected a name after ".."`);
+  if (segments.some((s) => s.kind === "wildcard" || s.kind === "descendant")) {
+    const operator = segments.find((s) => s.kind === "name" && JSONPATH_OPERATOR.test(s.name));
+    if (operator?.kind === "name") {
+      fail(`the name ${JSON.stringify(operator.name)} cannot be used in a path with * or ..`);
+    }
+  }
   return { segments, end: i };
 }
 
@@ -246,8 +254,12 @@ function solePlaceholder(template: StringTemplate): Placeholder | undefined {
 export function resolvePlaceholder(placeholder: Placeholder, root: JsonValue): JsonValue {
   if (!placeholder.definite) {
     const path = ["$", ...placeholder.segments.map(jsonPathStep)];
-    const matches: unknown = JSONPath({ path, json: root, wrap: true, eval: false });
-    return matches as JsonValue[];
+    try {
+      const matches: unknown = JSONPath({ path, json: root, wrap: true, eval: false });
+      return matches as JsonValue[];
+    } catch (error) {
+      throw new RenderError(`cannot evaluate ${placeholder.source}: ${(error as Error).message}`);
+    }
   }
   let current: JsonValue = root;
   for (const segment of placeholder.segments) {

@@ -121,7 +121,10 @@ export function problemFromIssue(issue: z.core.$ZodIssue, prefix = ""): Problem 
   return { field, message };
 }
 
-function sizeMessage(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall, input: unknown) {
+function sizeMessage(
+  issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall,
+  input: unknown,
+): string {
   const small = issue.code === "too_small";
   const limit = small
     ? (issue as z.core.$ZodIssueTooSmall).minimum
@@ -175,22 +178,65 @@ export function formatProblem(problem: Problem): string {
 }
 
 /**
- * Describes a `JSON.parse` failure with the line and column where the text went wrong.
+ * Describes a `JSON.parse` failure with the line and column where the text went wrong, when the
+ * engine says (or, for text that ends too early, at its end).
  *
  * @param text The text that failed to parse.
  * @param error What `JSON.parse` threw.
  * @returns E.g. `invalid JSON at line 4, column 24: expected double-quoted property name`.
  */
 export function jsonSyntaxMessage(text: string, error: unknown): string {
-  const message = (error as Error).message.replace(/\s*\(line \d+ column \d+\)$/, "");
-  const match = /at position (\d+)/.exec(message);
-  const position = match ? Number(match[1]) : text.length;
-  const before = text.slice(0, position).split("\n");
-  const line = before.length;
-  const column = before[before.length - 1].length + 1;
-  const reason = message.replace(/\s*in JSON at position \d+/, "").replace(
-    /^./,
-    (c) => c.toLowerCase(),
+  const raw = error instanceof Error ? error.message : String(error);
+  let at: { line: number; column: number } | undefined;
+  const lineColumn = /\(line (\d+) column (\d+)\)/.exec(raw);
+  const position = /at position (\d+)/.exec(raw);
+  if (lineColumn) {
+    at = { line: Number(lineColumn[1]), column: Number(lineColumn[2]) };
+  } else if (position || /end of JSON input/.test(raw)) {
+    const before = text.slice(0, position ? Number(position[1]) : text.length).split("\n");
+    at = { line: before.length, column: before[before.length - 1].length + 1 };
+  }
+  const reason = lowerFirst(
+    raw
+      .replace(/\s*\(line \d+ column \d+\)/, "")
+      .replace(/\s*(?:in|after) JSON at position \d+/, "")
+      .replace(/, "[\s\S]*" is not valid JSON$/, ""),
   );
-  return `invalid JSON at line ${line}, column ${column}: ${reason}`;
+  return at
+    ? `invalid JSON at line ${at.line}, column ${at.column}: ${reason}`
+    : `invalid JSON: ${reason}`;
+}
+
+/** Deepest nesting of arrays and objects accepted in events and config. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Checks what schemas cannot check safely on parsed JSON: nesting depth (deep documents would
+ * exhaust the stack of recursive validators) and `__proto__` keys (object copies would drop
+ * them or change a prototype instead of keeping data).
+ *
+ * @param value Parsed JSON.
+ * @param maxDepth Deepest nesting allowed (default {@linkcode MAX_JSON_DEPTH}).
+ * @returns The first problem found, or undefined.
+ */
+export function jsonShapeProblem(
+  value: unknown,
+  maxDepth: number = MAX_JSON_DEPTH,
+): Problem | undefined {
+  const stack: [unknown, number, PropertyKey[]][] = [[value, 0, []]];
+  while (stack.length > 0) {
+    const [node, depth, path] = stack.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    if (depth >= maxDepth) {
+      return { field: formatPath(path), message: `nests deeper than ${maxDepth} levels` };
+    }
+    for (const key of Object.keys(node)) {
+      const childPath = [...path, Array.isArray(node) ? Number(key) : key];
+      if (key === "__proto__") {
+        return { field: formatPath(childPath), message: 'the key "__proto__" is not allowed' };
+      }
+      stack.push([(node as Record<string, unknown>)[key], depth + 1, childPath]);
+    }
+  }
+  return undefined;
 }

@@ -46,14 +46,27 @@ async function main(): Promise<number> {
   console.log("RocketMQ Subscriber (Worker) started.");
   await aborted(signal);
   if (!await worker.stop(settings.shutdownGraceMs)) {
-    logger.warn(
-      `deliveries still in flight after ${settings.shutdownGraceMs} ms; ` +
-        "they were not acknowledged and RocketMQ will redeliver them",
-      { in_flight: worker.inFlight },
-    );
+    if (worker.inFlight > 0) {
+      logger.warn(
+        `deliveries still in flight after ${settings.shutdownGraceMs} ms; ` +
+          "they were not acknowledged and RocketMQ will redeliver them",
+        { in_flight: worker.inFlight },
+      );
+    } else {
+      logger.info(`the RocketMQ consumers did not close within ${settings.shutdownGraceMs} ms`);
+    }
   }
   logger.info("stopped");
   return 0;
 }
 
-if (import.meta.main) Deno.exit(await main());
+if (import.meta.main) {
+  try {
+    Deno.exit(await main());
+  } catch (error) {
+    // one sentence, never a stack trace; LOG_LEVEL=debug shows the trace
+    console.error(`error: unexpected failure: ${(error as Error).message ?? error}`);
+    if (Deno.env.get("LOG_LEVEL") === "debug") console.error(error);
+    Deno.exit(1);
+  }
+}

@@ -17,6 +17,7 @@ import { decodeEnvelope } from "../shared/event.ts";
 import type { Logger } from "../shared/log.ts";
 import {
   type ConsumeVerdict,
+  type MessageHandler,
   type ReceivedMessage,
   startSubscriber,
   type Subscriber,
@@ -64,7 +65,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const stopping = new AbortController();
   let inFlight = 0;
 
-  function handlerFor(rule: NotificationRule) {
+  function handlerFor(rule: NotificationRule): MessageHandler {
     const slots = new Semaphore(options.concurrency);
     const deadLetterTopic = deadLetterTopicOf(config, rule);
     return async function handle(message: ReceivedMessage): Promise<ConsumeVerdict> {

@@ -19,12 +19,18 @@ import type { Logger } from "../log.ts";
  */
 export function clientLogger(logger: Logger): ILogger {
   return {
-    debug: (...args: unknown[]) => logger.debug(format(...args)),
-    info: (...args: unknown[]) => logger.debug(format(...args)),
-    warn: (...args: unknown[]) => logger.warn(format(...args)),
-    error: (...args: unknown[]) => logger.error(format(...args)),
+    debug: (...args: unknown[]) => logger.debug(line(args)),
+    info: (...args: unknown[]) => logger.debug(line(args)),
+    warn: (...args: unknown[]) => logger.warn(line(args)),
+    error: (...args: unknown[]) => logger.error(line(args)),
     close: () => {},
   };
+}
+
+/** Formats the client's printf-style arguments as one line: errors by message, no stack. */
+function line(args: unknown[]): string {
+  const plain = args.map((arg) => arg instanceof Error ? `${arg.name}: ${arg.message}` : arg);
+  return format(...plain).replace(/\s*\n\s*/g, " ");
 }
 
 /** Options for {@linkcode clientOptions}. */

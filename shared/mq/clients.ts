@@ -16,6 +16,8 @@ import {
   type ConsumeService,
   type Endpoints,
   type ILogger,
+  type MessageQueue,
+  type MessageView,
   Producer,
   type ProducerOptions,
   PushConsumer,
@@ -82,6 +84,7 @@ export class NotifyPushConsumer extends PushConsumer implements SettingsReplayab
   readonly #logger: ILogger;
   #last?: [Endpoints, SettingsCommand];
   #scratch?: string;
+  readonly #receiveFailure = Promise.withResolvers<unknown>();
 
   /** @param options Push consumer options; `logger` is required. */
   constructor(options: PushConsumerOptions & { logger: ILogger }) {
@@ -97,6 +100,38 @@ export class NotifyPushConsumer extends PushConsumer implements SettingsReplayab
   /** Hands the last settings received to the client again. */
   replaySettings(): void {
     if (this.#last) super.onSettingsCommand(...this.#last);
+  }
+
+  override async receiveMessage(
+    request: Parameters<PushConsumer["receiveMessage"]>[0],
+    mq: MessageQueue,
+    awaitDuration: number,
+  ): Promise<MessageView[]> {
+    try {
+      return await super.receiveMessage(request, mq, awaitDuration);
+    } catch (error) {
+      this.#receiveFailure.resolve(error);
+      throw error;
+    }
+  }
+
+  /**
+   * The first error a receive request failed with, if one fails within `ms`. A consumer group
+   * that does not exist only shows this way: startup succeeds, then every receive fails.
+   *
+   * @param ms How long to wait.
+   * @returns The error, or undefined when none came.
+   */
+  async firstReceiveError(ms: number): Promise<unknown> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const none = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), ms);
+    });
+    try {
+      return await Promise.race([this.#receiveFailure.promise, none]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   protected override createConsumeService(): ConsumeService {

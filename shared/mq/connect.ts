@@ -5,7 +5,7 @@
  * @module
  */
 
-import { sleep } from "../deadline.ts";
+import { settlesWithin, sleep } from "../deadline.ts";
 import type { Logger } from "../log.ts";
 import { explainStartupFailure, type StartupContext, StartupError } from "./errors.ts";
 
@@ -87,7 +87,8 @@ export async function startClient(
   try {
     await Promise.race([client.startup(), deadline]);
   } catch (error) {
-    await client.shutdown().catch(() => {});
+    // the client's shutdown can hang after a failed startup; do not wait for it long
+    await settlesWithin(client.shutdown(), 3000);
     throw options.context ? explainStartupFailure(error, options.context) : error;
   } finally {
     clearTimeout(timer);

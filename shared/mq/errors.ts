@@ -20,6 +20,13 @@ export interface StartupContext {
 const PROVISION_HINT = "run `deno task broker:provision` (or `deno task broker:start` for the " +
   "local broker) with the same config";
 
+/** How the proxy says a consumer group is missing. */
+const MISSING_GROUP =
+  /CONSUMER_GROUP_NOT_FOUND|group\s+(?:\S+\s+)?(?:not\s+(?:found|exist)|does\s+not\s+exist)|subscription group/i;
+/** How the proxy says a topic is missing. */
+const MISSING_TOPIC =
+  /TOPIC_NOT_FOUND|topic\s+(?:\S+\s+)?(?:not\s+(?:found|exist)|does\s+not\s+exist)|no\s*topic\s*route/i;
+
 /** Why a client could not start: only `unreachable` is worth retrying unchanged. */
 export type StartupFailureKind = "missing" | "unreachable" | "refused" | "other";
 
@@ -48,19 +55,12 @@ export class StartupError extends Error {
  * the fix.
  */
 export function explainStartupFailure(error: unknown, context: StartupContext): StartupError {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = causeChain(error);
   const endpoints = context.mq.endpoints.join(";");
   const topic = /topic\s*(?:not\s*found|does\s*not\s*exist)[^A-Za-z0-9_-]*([A-Za-z0-9_%-]+)/i
     .exec(text)?.[1] ??
     context.topics?.find((t) => text.includes(t));
-  if (/TOPIC_NOT_FOUND|topic.*not.*(found|exist)|no\s*topic\s*route/i.test(text)) {
-    const name = topic ? `topic "${topic}"` : `one of the topics ${JSON.stringify(context.topics)}`;
-    return new StartupError(
-      "missing",
-      `${name} does not exist on the RocketMQ cluster at ${endpoints}; ${PROVISION_HINT}`,
-    );
-  }
-  if (/CONSUMER_GROUP_NOT_FOUND|group.*not.*(found|exist)|subscription group/i.test(text)) {
+  if (MISSING_GROUP.test(text)) {
     const group = context.groups?.find((g) => text.includes(g));
     const name = group
       ? `consumer group "${group}"`
@@ -70,26 +70,49 @@ export function explainStartupFailure(error: unknown, context: StartupContext): 
       `${name} does not exist on the RocketMQ cluster at ${endpoints}; ${PROVISION_HINT}`,
     );
   }
+  if (MISSING_TOPIC.test(text)) {
+    const name = topic ? `topic "${topic}"` : `one of the topics ${JSON.stringify(context.topics)}`;
+    return new StartupError(
+      "missing",
+      `${name} does not exist on the RocketMQ cluster at ${endpoints}; ${PROVISION_HINT}`,
+    );
+  }
   if (/UNAVAILABLE|ECONNREFUSED|DEADLINE_EXCEEDED|No connection established|timeout/i.test(text)) {
     return new StartupError(
       "unreachable",
-      `cannot reach the RocketMQ proxy at ${endpoints} (${firstLine(text)}); ` +
+      `cannot reach the RocketMQ proxy at ${endpoints} (${reasonOf(error)}); ` +
         "start it with `deno task broker:start` or point mq.endpoints at a running proxy",
     );
   }
   if (/UNAUTHORIZED|FORBIDDEN|signature|access\s*key/i.test(text)) {
     return new StartupError(
       "refused",
-      `the RocketMQ cluster at ${endpoints} refused the credentials (${firstLine(text)}); ` +
+      `the RocketMQ cluster at ${endpoints} refused the credentials (${reasonOf(error)}); ` +
         "check mq.access_key and mq.secret_key",
     );
   }
   return new StartupError(
     "other",
-    `cannot start the RocketMQ client for ${endpoints}: ${firstLine(text)}`,
+    `cannot start the RocketMQ client for ${endpoints}: ${reasonOf(error)}`,
   );
 }
 
-function firstLine(text: string): string {
-  return text.split("\n")[0].trim();
+/** The messages of an error and its causes, joined: the client wraps the telling one. */
+function causeChain(error: unknown): string {
+  const parts: string[] = [];
+  for (let e = error, depth = 0; e !== undefined && e !== null && depth < 8; depth++) {
+    parts.push(e instanceof Error ? e.message : String(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join(" <- ");
+}
+
+/** The first line of the innermost cause, starting lowercase. */
+function reasonOf(error: unknown): string {
+  let inner = error;
+  for (let depth = 0; inner instanceof Error && inner.cause !== undefined && depth < 8; depth++) {
+    inner = inner.cause;
+  }
+  const line = (inner instanceof Error ? inner.message : String(inner)).split("\n")[0].trim();
+  return line.charAt(0).toLowerCase() + line.slice(1);
 }

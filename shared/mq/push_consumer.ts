@@ -11,7 +11,12 @@ import type { MqConfig } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { clientOptions } from "./client_options.ts";
 import { NotifyPushConsumer } from "./clients.ts";
+import { explainStartupFailure } from "./errors.ts";
+import { settlesWithin } from "../deadline.ts";
 import { startClient } from "./connect.ts";
+
+/** How long after startup a failing receive (e.g. a missing consumer group) fails startup. */
+const RECEIVE_CHECK_MS = 2000;
 
 /** `apache.rocketmq.v2.Code.OK`; the generated protobuf enum is not part of the package's API. */
 const CODE_OK = 20000;
@@ -63,7 +68,7 @@ export interface SubscriberOptions {
   handler: MessageHandler;
   /** Where the client logs. */
   logger: Logger;
-  /** Most messages received ahead of handling, per queue (default 32). */
+  /** Most messages received ahead of handling, across the topic's queues (default 32). */
   maxCachedMessages?: number;
 }
 
@@ -132,9 +137,16 @@ export async function startSubscriber(
     messageListener: { consume },
     maxCacheMessageCount: options.maxCachedMessages ?? 32,
   });
-  await startClient(consumer, {
-    context: { mq, topics: [options.topic], groups: [options.group] },
-  });
+  const context = { mq, topics: [options.topic], groups: [options.group] };
+  await startClient(consumer, { context });
+  const early = await consumer.firstReceiveError(RECEIVE_CHECK_MS);
+  if (early !== undefined) {
+    const explained = explainStartupFailure(early, context);
+    if (explained.kind === "missing") {
+      await settlesWithin(consumer.shutdown(), 3000);
+      throw explained;
+    }
+  }
   return {
     group: options.group,
     async close() {

@@ -250,7 +250,7 @@ Deno.test("bad mq settings", () => {
       'mq.endpoints[1]: must be a proxy gRPC endpoint as host:port, got "nope"',
       'mq.group_name: must be 1 to 120 letters, digits, _ or -, got "bad group"',
       "mq.max_retries: must be at least 0, got number -1",
-      "mq.retry_backoff.max_ms: max_ms must be at least initial_ms",
+      "mq.retry_backoff.max_ms: must be at least initial_ms (500), got 100",
     ],
   );
   assert.deepEqual(issuesOf({ ...SEED, mq: { access_key: "ak" } }), [
@@ -274,4 +274,28 @@ Deno.test("config path: --config, then CONFIG_PATH, then ./config.json", () => {
   assert.equal(configPathFrom([], env(undefined)), "./config.json");
   assert.equal(configPathFrom([], env("")), "./config.json");
   assert.throws(() => configPathFrom(["--config"], env()), /--config: needs a path/);
+});
+
+Deno.test("invalid JSON without a position from the engine still names the problem", () => {
+  assert.throws(() => parseConfig('{"mq": x}'), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.deepEqual(e.issues, ["invalid JSON: unexpected token 'x'"]);
+    return true;
+  });
+  assert.throws(
+    () => parseConfig('{\n "mq": {}\n}}'),
+    /invalid JSON at line 3, column 2: unexpected non-whitespace character$/m,
+  );
+});
+
+Deno.test("ports out of range and over-long default rule names are refused", () => {
+  assert.deepEqual(issuesOf({ ...SEED, mq: { endpoints: ["h:0", "h:99999"] } }), [
+    'mq.endpoints[0]: must be a proxy gRPC endpoint as host:port, got "h:0"',
+    'mq.endpoints[1]: must be a proxy gRPC endpoint as host:port, got "h:99999"',
+  ]);
+  const long = "e".repeat(100);
+  assert.deepEqual(issuesOf({ ...SEED, notifications: [rule({ event_type: long })] }), [
+    `notifications[0].name: is required: the event_type "${long}" is longer than the 64 ` +
+    "characters a default name may have",
+  ]);
 });

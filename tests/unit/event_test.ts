@@ -82,3 +82,20 @@ Deno.test("undecodable queue bodies are reported, not thrown", () => {
   assert.ok(!badTime.ok);
   assert.equal(badTime.problems[0].field, "received_at");
 });
+
+Deno.test("deeply nested data and __proto__ keys are refused with their path", () => {
+  let deep: unknown = {};
+  for (let i = 0; i < 5000; i++) deep = { d: deep };
+  const tooDeep = validateEventInput({ type: "t", data: deep });
+  assert.ok(!tooDeep.ok);
+  assert.match(tooDeep.problems[0].message, /^nests deeper than 64 levels$/);
+  assert.match(tooDeep.problems[0].field, /^data(\.d)+$/);
+  const proto = validateEventInput(
+    JSON.parse('{"type": "t", "data": {"a": {"__proto__": {"x": 1}}}}'),
+  );
+  assert.ok(!proto.ok);
+  assert.deepEqual(proto.problems, [{
+    field: "data.a.__proto__",
+    message: 'the key "__proto__" is not allowed',
+  }]);
+});

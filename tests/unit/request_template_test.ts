@@ -18,6 +18,8 @@ const envelope: Envelope = {
     meta: { plan: "pro" },
     evil: "x\r\nX-Injected: yes",
     lf: "a\nb",
+    name: "李雷",
+    city: "Zürich",
   },
   received_at: "2026-12-03T10:00:00.000Z",
 };
@@ -93,6 +95,18 @@ Deno.test("CR or LF from event data in a header value is rejected, never injecte
       },
     );
   }
+});
+
+Deno.test("header values beyond Latin-1 are refused at load and at render", () => {
+  assert.throws(
+    () => render({ headers: { "X-Name": "{$.event.name}" } }),
+    /headers\.X-Name: rendered value has characters beyond Latin-1/,
+  );
+  assert.throws(
+    () => parseRequestTemplate(spec({ headers: { "X-Price": "5 €" } })),
+    /must contain only Latin-1 characters, got "5 €"/,
+  );
+  assert.equal(render({ headers: { "X-City": "{$.event.city}" } }).headers["X-City"], "Zürich");
 });
 
 Deno.test("a body without a content type is sent as JSON; no body, no content type", () => {

@@ -123,6 +123,9 @@ Deno.test("syntax errors are reported at parse time with the placeholder", () =>
     ["{$.event..}", /expected a name after "\.\."|expected a name after "\."/],
     ["{$ .event}", /unexpected " "/],
     ["{$.event.a b}", /unexpected " "/],
+    ["{$.event['(1+1)'].*}", /the name "\(1\+1\)" cannot be used in a path with \* or \.\./],
+    ["{$..['~']}", /the name "~" cannot be used in a path with \* or \.\./],
+    ["{$.event[*]['@string()']}", /the name "@string\(\)" cannot be used/],
   ];
   for (const [source, pattern] of cases) {
     assert.throws(() => parseStringTemplate(source), (e: unknown) => {
