@@ -139,7 +139,7 @@ export function renderProxyJson(ports: LocalPorts): string {
     // push consumers long-poll for this long (sent to them in their settings); a redelivery
     // that becomes due during a poll is not always noticed before the poll ends, so this bounds
     // how late a retry can be (RocketMQ's default is 20 s)
-    grpcClientConsumerMaxLongPollingTimeoutMillis: 5000,
+    grpcClientConsumerMaxLongPollingTimeoutMillis: 2000,
     grpcThreadPoolNums: 4,
     grpcProducerThreadPoolNums: 2,
     grpcConsumerThreadPoolNums: 2,

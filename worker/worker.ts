@@ -164,6 +164,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
           handler: handlerFor(rule),
           logger: logger.child("rocketmq"),
           maxCachedMessages: options.concurrency,
+          backoff: config.mq.retry_backoff,
         }),
       );
     }

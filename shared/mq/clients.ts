@@ -8,6 +8,10 @@
  *   {@linkcode startClient} replays them while startup is pending, which resolves the wait.
  * - The push consumer's consume service ignores the `logger` option and writes its own log file
  *   under `$HOME/logs/rocketmq`; see {@linkcode NotifyPushConsumer}.
+ * - The push consumer's exponential retry policy takes the group's backoff in whole seconds and
+ *   then uses it as milliseconds (1 s becomes 1 ms), so failed messages come back at once instead
+ *   of after the backoff. {@linkcode NotifyPushConsumer} computes the delays from the config's
+ *   `mq.retry_backoff` (the same values provisioning gives the group) in milliseconds.
  *
  * @module
  */
@@ -22,6 +26,7 @@ import {
   type ProducerOptions,
   PushConsumer,
   type PushConsumerOptions,
+  type RetryPolicy,
   SimpleConsumer,
   type SimpleConsumerOptions,
 } from "rocketmq-client-nodejs";
@@ -55,6 +60,36 @@ export class NotifyProducer extends Producer implements SettingsReplayable {
   }
 }
 
+/** An exponential backoff, in milliseconds. */
+export interface Backoff {
+  /** Delay before the first redelivery. */
+  initial_ms: number;
+  /** Longest delay. */
+  max_ms: number;
+  /** Growth per attempt. */
+  multiplier: number;
+}
+
+/**
+ * Wraps the retry policy the proxy sent, keeping its attempt limit and computing each delay in
+ * milliseconds from `backoff`.
+ *
+ * @param policy The policy from the proxy's settings.
+ * @param backoff The group's backoff, as configured.
+ * @returns The corrected policy.
+ */
+export function millisecondRetryPolicy(policy: RetryPolicy, backoff: Backoff): RetryPolicy {
+  return {
+    getMaxAttempts: () => policy.getMaxAttempts(),
+    getNextAttemptDelay(attempt: number): number {
+      const delay = backoff.initial_ms * Math.pow(backoff.multiplier, Math.max(0, attempt - 1));
+      return Math.min(Math.round(delay), backoff.max_ms);
+    },
+    inheritBackoff: (protobuf) => millisecondRetryPolicy(policy.inheritBackoff(protobuf), backoff),
+    toProtobuf: () => policy.toProtobuf(),
+  };
+}
+
 /** A simple consumer whose startup cannot hang on the settings race. */
 export class NotifySimpleConsumer extends SimpleConsumer implements SettingsReplayable {
   #last?: [Endpoints, SettingsCommand];
@@ -82,14 +117,24 @@ export class NotifySimpleConsumer extends SimpleConsumer implements SettingsRepl
  */
 export class NotifyPushConsumer extends PushConsumer implements SettingsReplayable {
   readonly #logger: ILogger;
+  readonly #backoff?: Backoff;
   #last?: [Endpoints, SettingsCommand];
   #scratch?: string;
   readonly #receiveFailure = Promise.withResolvers<unknown>();
 
-  /** @param options Push consumer options; `logger` is required. */
-  constructor(options: PushConsumerOptions & { logger: ILogger }) {
+  /**
+   * @param options Push consumer options; `logger` is required, and `backoff` (the group's
+   * configured backoff) replaces the client's miscomputed redelivery delays.
+   */
+  constructor(options: PushConsumerOptions & { logger: ILogger; backoff?: Backoff }) {
     super(options);
     this.#logger = options.logger;
+    this.#backoff = options.backoff;
+  }
+
+  override getRetryPolicy(): RetryPolicy | undefined {
+    const policy = super.getRetryPolicy();
+    return policy && this.#backoff ? millisecondRetryPolicy(policy, this.#backoff) : policy;
   }
 
   override onSettingsCommand(endpoints: Endpoints, settings: SettingsCommand): void {

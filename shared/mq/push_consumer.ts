@@ -10,7 +10,7 @@ import { ConsumeResult, FilterExpression, type MessageView } from "rocketmq-clie
 import type { MqConfig } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { clientOptions } from "./client_options.ts";
-import { NotifyPushConsumer } from "./clients.ts";
+import { type Backoff, NotifyPushConsumer } from "./clients.ts";
 import { explainStartupFailure } from "./errors.ts";
 import { settlesWithin } from "../deadline.ts";
 import { startClient } from "./connect.ts";
@@ -68,6 +68,8 @@ export interface SubscriberOptions {
   handler: MessageHandler;
   /** Where the client logs. */
   logger: Logger;
+  /** The group's redelivery backoff (`mq.retry_backoff`), applied in milliseconds. */
+  backoff?: Backoff;
   /** Most messages received ahead of handling, across the topic's queues (default 32). */
   maxCachedMessages?: number;
 }
@@ -136,6 +138,7 @@ export async function startSubscriber(
     subscriptions: new Map([[options.topic, new FilterExpression(options.tag ?? "*")]]),
     messageListener: { consume },
     maxCacheMessageCount: options.maxCachedMessages ?? 32,
+    backoff: options.backoff,
   });
   const context = { mq, topics: [options.topic], groups: [options.group] };
   await startClient(consumer, { context });
