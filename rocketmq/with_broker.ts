@@ -9,7 +9,7 @@
  * @module
  */
 
-import { configPathFrom, loadConfig } from "../shared/config.ts";
+import { type Config, configPathFrom, loadConfig } from "../shared/config.ts";
 import { reportFailure, withInterrupt } from "./cli.ts";
 import { BrokerError } from "./errors.ts";
 import {
@@ -38,15 +38,30 @@ function log(line: string): void {
   console.error(`rocketmq: ${line}`);
 }
 
-/** Starts or provisions the broker; resolves with whether this call started it. */
-async function ensureBroker(signal: AbortSignal): Promise<boolean> {
-  const config = await loadConfig(configPathFrom([], Deno.env));
+/** Options of {@linkcode ensureBroker}. */
+export interface EnsureBrokerOptions {
+  /** Aborting stops what was started and rejects. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Makes the config's broker usable: provisions it when it is reachable, otherwise starts the
+ * local one (which provisions too).
+ *
+ * @param config The validated config.
+ * @param options Abort signal.
+ * @returns True when this call started the local broker (so the caller should stop it).
+ */
+export async function ensureBroker(
+  config: Config,
+  options: EnsureBrokerOptions = {},
+): Promise<boolean> {
   const plan = planFromConfig(config);
   const retryPolicy = retryPolicyOf(config);
   const { nameServer, grpc } = configAddresses(config.mq);
   if (await brokerReachable(nameServer, grpc)) {
     log(`using the broker at ${plan.nameServer}`);
-    await provision(plan, { retryPolicy, log, signal, timeoutMs: 30_000 });
+    await provision(plan, { retryPolicy, log, signal: options.signal, timeoutMs: 30_000 });
     return false;
   }
   const { nameServer: _, ...rest } = plan;
@@ -55,7 +70,7 @@ async function ensureBroker(signal: AbortSignal): Promise<boolean> {
     plan: rest,
     retryPolicy,
     log,
-    signal,
+    signal: options.signal,
   });
   return result.started;
 }
@@ -66,7 +81,8 @@ async function main(command: string[]): Promise<number> {
       "no command given: usage is deno run -A rocketmq/with_broker.ts <command...>",
     );
   }
-  const started = await withInterrupt(ensureBroker);
+  const config = await loadConfig(configPathFrom([], Deno.env));
+  const started = await withInterrupt((signal) => ensureBroker(config, { signal }));
   let child: Deno.ChildProcess | undefined;
   function forward(signal: Deno.Signal): void {
     try {

@@ -66,7 +66,7 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Characters a header value must never carry: they would end the header or the head. */
 const HEADER_BREAK = /[\r\n\0]/;
 /** Header values are bytes; fetch refuses characters that do not fit in one. */
-const NOT_LATIN1 = /[^\x00-\xff]/;
+const NOT_LATIN1 = /[\u0100-\uffff]/;
 
 /**
  * Parses a rule's request templates, checking everything that can be checked before an event

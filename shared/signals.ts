@@ -1,9 +1,14 @@
 /**
  * Graceful shutdown on SIGINT and SIGTERM: the first signal starts an orderly stop, a second one
- * (an impatient Ctrl-C) exits at once.
+ * (an impatient Ctrl-C) exits at once. A repeat within a second is not a second Ctrl-C: under
+ * `deno task`, a terminal's Ctrl-C reaches the process twice (from the terminal and forwarded by
+ * the task runner).
  *
  * @module
  */
+
+/** Signals closer together than this count as one. */
+const REPEAT_WINDOW_MS = 1000;
 
 /** Options for {@linkcode onShutdownSignal}. */
 export interface ShutdownOptions {
@@ -24,12 +29,14 @@ export function onShutdownSignal(
 ): AbortSignal {
   const controller = new AbortController();
   const force = options.onForce ?? (() => Deno.exit(130));
+  let firstAt = 0;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => {
       if (controller.signal.aborted) {
-        force(signal);
+        if (Date.now() - firstAt >= REPEAT_WINDOW_MS) force(signal);
         return;
       }
+      firstAt = Date.now();
       controller.abort(signal);
       notify(signal);
     });

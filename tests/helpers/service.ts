@@ -5,6 +5,8 @@
  * @module
  */
 
+import { lines } from "../../shared/lines.ts";
+
 const ROOT = new URL("../../", import.meta.url).pathname;
 
 /** A running service. */
@@ -64,17 +66,11 @@ export async function startService(entry: string, options: StartServiceOptions):
       ? line.includes(options.readyLine)
       : options.readyLine.test(line);
   async function pump(stream: ReadableStream<Uint8Array>): Promise<void> {
-    let rest = "";
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-      const lines = (rest + chunk).split("\n");
-      rest = lines.pop()!;
-      for (const line of lines) {
-        output.push(line);
-        if (Deno.env.get("TEST_VERBOSE")) console.error(`[${entry}] ${line}`);
-        if (matches(line)) ready.resolve();
-      }
+    for await (const line of lines(stream)) {
+      output.push(line);
+      if (Deno.env.get("TEST_VERBOSE")) console.error(`[${entry}] ${line}`);
+      if (matches(line)) ready.resolve();
     }
-    if (rest) output.push(rest);
   }
   const pumps = Promise.all([pump(process.stdout), pump(process.stderr)]);
   const status = process.status.then(async (s) => {
