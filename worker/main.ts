@@ -6,6 +6,7 @@
  */
 
 import { loadConfigOrExit } from "../shared/config.ts";
+import { runMain } from "../shared/entry.ts";
 import { createLogger } from "../shared/log.ts";
 import { startWhenReachable } from "../shared/mq/connect.ts";
 import { StartupError } from "../shared/mq/errors.ts";
@@ -60,13 +61,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main());
-  } catch (error) {
-    // one sentence, never a stack trace; LOG_LEVEL=debug shows the trace
-    console.error(`error: unexpected failure: ${(error as Error).message ?? error}`);
-    if (Deno.env.get("LOG_LEVEL") === "debug") console.error(error);
-    Deno.exit(1);
-  }
-}
+if (import.meta.main) await runMain(main);
