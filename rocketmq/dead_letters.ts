@@ -8,9 +8,7 @@
  */
 
 import { BrokerError } from "./errors.ts";
-import { type Env, findJava, type JavaRuntime, jvmArgs, resolveJars } from "./java.ts";
-import type { ServerJars } from "./java.ts";
-import { type LocalLayout, localLayout } from "./layout.ts";
+import { adminTool, type AdminToolOptions } from "./java.ts";
 
 /** One message as stored on the broker. */
 export interface StoredMessage {
@@ -49,42 +47,23 @@ export function parsePrintMsgOutput(output: string): StoredMessage[] {
   return messages;
 }
 
-/** Options of {@linkcode readTopic}. */
-export interface ReadTopicOptions {
-  /** Java to use (default: found via JAVA_HOME or PATH). */
-  java?: JavaRuntime;
-  /** Jars to run the admin tool with (default: resolved like `broker:start` does). */
-  jars?: ServerJars;
-  /** Layout for logs and downloaded jars (default: the repository's `.rocketmq/`). */
-  layout?: LocalLayout;
-  /** Environment (default `Deno.env`). */
-  env?: Env;
-}
-
 /**
  * Lists every message a topic holds.
  *
  * @param nameServer NameServer address(es), `host:port[;host:port]`.
  * @param topic The topic, e.g. `%DLQ%notification_consumer_group_registration`.
- * @param options Java, jars and layout.
+ * @param options Java, jars, layout and environment of the admin tool.
  * @returns The messages, queue by queue; empty when the topic does not exist.
  * @throws {BrokerError} When the admin tool cannot run or reach the NameServer.
  */
 export async function readTopic(
   nameServer: string,
   topic: string,
-  options: ReadTopicOptions = {},
+  options: AdminToolOptions = {},
 ): Promise<StoredMessage[]> {
-  const layout = options.layout ?? localLayout();
-  const java = options.java ?? await findJava(options.env);
-  const jars = options.jars ?? await resolveJars(layout, { env: options.env });
+  const tool = await adminTool(options);
   const args = [
-    ...jvmArgs("tool", {
-      javaMajor: java.major,
-      libDir: jars.libDir,
-      layout,
-      rocketmqHome: jars.rocketmqHome,
-    }),
+    ...tool.args,
     "printMsg",
     "-n",
     nameServer,
@@ -93,7 +72,7 @@ export async function readTopic(
     "-d",
     "true",
   ];
-  const result = await new Deno.Command(java.command, {
+  const result = await new Deno.Command(tool.command, {
     args,
     stdout: "piped",
     stderr: "piped",

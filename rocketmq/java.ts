@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BrokerError } from "./errors.ts";
-import type { LocalLayout } from "./layout.ts";
+import { type LocalLayout, localLayout } from "./layout.ts";
 
 /** Reads environment variables (`Deno.env` fits). */
 export interface Env {
@@ -309,4 +309,48 @@ async function downloadJars(
   }
   await Deno.remove(layout.lib, { recursive: true }).catch(() => {});
   await Deno.rename(partial, layout.lib);
+}
+
+/** Options of {@linkcode adminTool}. */
+export interface AdminToolOptions {
+  /** Java to use (default: found via JAVA_HOME or PATH). */
+  java?: JavaRuntime;
+  /** Jars to run the admin tool with (default: resolved like `broker:start` does). */
+  jars?: ServerJars;
+  /** Layout for logs and downloaded jars (default: the repository's `.rocketmq/`). */
+  layout?: LocalLayout;
+  /** Environment (default `Deno.env`). */
+  env?: Env;
+  /** Reports progress, e.g. a jar download (default: silent). */
+  log?: (line: string) => void;
+}
+
+/** How to run RocketMQ's admin tool (`MQAdminStartup`). */
+export interface AdminTool {
+  /** The java executable. */
+  command: string;
+  /** JVM arguments up to the main class; the subcommand and its flags follow. */
+  args: string[];
+}
+
+/**
+ * Finds Java and the jars and builds the command line prefix of the admin tool.
+ *
+ * @param options Java, jars, layout, environment and progress output.
+ * @returns The command and its leading arguments.
+ * @throws {BrokerError} When Java or the jars cannot be had.
+ */
+export async function adminTool(options: AdminToolOptions = {}): Promise<AdminTool> {
+  const layout = options.layout ?? localLayout();
+  const java = options.java ?? await findJava(options.env);
+  const jars = options.jars ?? await resolveJars(layout, { env: options.env, log: options.log });
+  return {
+    command: java.command,
+    args: jvmArgs("tool", {
+      javaMajor: java.major,
+      libDir: jars.libDir,
+      layout,
+      rocketmqHome: jars.rocketmqHome,
+    }),
+  };
 }

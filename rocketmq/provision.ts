@@ -10,10 +10,7 @@
 import { consumerGroupOf, deadLetterTopicOf, topicsOf } from "../shared/config.ts";
 import type { Config } from "../shared/config.ts";
 import { BrokerError } from "./errors.ts";
-import { findJava, jvmArgs, resolveJars } from "./java.ts";
-import type { Env, JavaRuntime, ServerJars } from "./java.ts";
-import { localLayout } from "./layout.ts";
-import type { LocalLayout } from "./layout.ts";
+import { adminTool, type AdminToolOptions } from "./java.ts";
 import { canConnect, delay, parseHostPort } from "./ports.ts";
 import { CLUSTER_NAME } from "./render.ts";
 
@@ -199,19 +196,9 @@ async function runAdmin(
 }
 
 /** Options of {@linkcode provision}. */
-export interface ProvisionOptions extends AdminCommandOptions {
+export interface ProvisionOptions extends AdminCommandOptions, AdminToolOptions {
   /** Give up after this long, retrying failed commands meanwhile (default 60000 ms). */
   timeoutMs?: number;
-  /** Jars to run the admin tool with (default: resolved like `broker:start` does). */
-  jars?: ServerJars;
-  /** Java to use (default: found via JAVA_HOME or PATH). */
-  java?: JavaRuntime;
-  /** Layout for logs and downloaded jars (default: the repository's `.rocketmq/`). */
-  layout?: LocalLayout;
-  /** Environment (default `Deno.env`). */
-  env?: Env;
-  /** Reports progress (default: silent). */
-  log?: (line: string) => void;
   /** Aborts the retries. */
   signal?: AbortSignal;
 }
@@ -239,15 +226,7 @@ export async function provision(
   }
   const commands = adminCommands(plan, options);
   if (commands.length === 0) return;
-  const layout = options.layout ?? localLayout();
-  const java = options.java ?? await findJava(options.env);
-  const jars = options.jars ?? await resolveJars(layout, { env: options.env, log: options.log });
-  const prefix = jvmArgs("tool", {
-    javaMajor: java.major,
-    libDir: jars.libDir,
-    layout,
-    rocketmqHome: jars.rocketmqHome,
-  });
+  const tool = await adminTool(options);
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   // all at once (up to 6): each command is a short JVM, mostly waiting on the network
   const pending = [...commands];
@@ -259,8 +238,8 @@ export async function provision(
   async function runUntilSuccess(args: string[]): Promise<void> {
     for (let attempt = 1;; attempt++) {
       const { ok, output: text } = await runAdmin(
-        java.command,
-        [...prefix, ...args],
+        tool.command,
+        [...tool.args, ...args],
         options.signal,
       );
       if (ok) {
