@@ -4,15 +4,11 @@
  * @module
  */
 
+import { sleep } from "../shared/deadline.ts";
+import type { HostPort } from "../shared/net.ts";
 import { BrokerError } from "./errors.ts";
 
-/** A host and port parsed from "host:port". */
-export interface HostPort {
-  /** Host name or address. */
-  hostname: string;
-  /** TCP port. */
-  port: number;
-}
+export { canConnect, type HostPort } from "../shared/net.ts";
 
 /**
  * Parses "host:port" (the first entry of a ";"- or ","-separated list, an optional scheme is
@@ -92,36 +88,7 @@ export async function describePortHolder(port: number): Promise<string | undefin
   return undefined;
 }
 
-/** Tells whether a TCP connection to `hostname:port` succeeds within `timeoutMs`. */
-export async function canConnect(address: HostPort, timeoutMs = 1000): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const attempt = Deno.connect({ hostname: address.hostname, port: address.port })
-    .then((conn) => {
-      conn.close();
-      return true;
-    }, () => false);
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    return await Promise.race([attempt, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Resolves after `ms` milliseconds, or rejects early when `signal` aborts. */
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    function onAbort(): void {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    }
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+/** Resolves after `ms` milliseconds, or rejects with the signal's reason when it aborts first. */
+export async function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  if (!await sleep(ms, signal)) throw signal?.reason;
 }

@@ -9,6 +9,7 @@ import { Buffer } from "node:buffer";
 import type { MqConfig } from "../config.ts";
 import { encodeEnvelope, type Envelope } from "../event.ts";
 import type { Logger } from "../log.ts";
+import { canConnect } from "../net.ts";
 import { clientOptions } from "./client_options.ts";
 import { NotifyProducer } from "./clients.ts";
 import { startClient } from "./connect.ts";
@@ -142,13 +143,7 @@ async function anyReachable(endpoints: readonly string[], timeoutMs: number): Pr
     const at = endpoint.lastIndexOf(":");
     const hostname = endpoint.slice(0, at).replace(/^\[|\]$/g, "");
     const port = Number(endpoint.slice(at + 1));
-    try {
-      const conn = await Deno.connect({ hostname, port, signal: AbortSignal.timeout(timeoutMs) });
-      conn.close();
-      return true;
-    } catch {
-      // try the next endpoint
-    }
+    if (await canConnect({ hostname, port }, timeoutMs)) return true;
   }
   return false;
 }
