@@ -57,6 +57,14 @@ export function missingBaseBinary(output: string): boolean {
   return /Setting up base binary|denort|dl\.deno\.land/i.test(output);
 }
 
+/** What `deno compile` did for one target. */
+export interface CompileResult {
+  /** True when the binary was written. */
+  ok: boolean;
+  /** What `deno compile` printed (stdout, then stderr). */
+  output: string;
+}
+
 /**
  * Builds one binary.
  *
@@ -67,7 +75,7 @@ export function missingBaseBinary(output: string): boolean {
 export async function compile(
   target: CompileTarget,
   root: string,
-): Promise<{ ok: boolean; output: string }> {
+): Promise<CompileResult> {
   const result = await new Deno.Command(Deno.execPath(), {
     args: [
       "compile",
