@@ -35,7 +35,13 @@ async function main(): Promise<number> {
   let worker;
   try {
     worker = await startWhenReachable(
-      () => startWorker({ config, logger, concurrency: settings.concurrency }),
+      () =>
+        startWorker({
+          config,
+          logger,
+          concurrency: settings.concurrency,
+          prefetch: settings.prefetch,
+        }),
       { logger, signal },
     );
   } catch (error) {

@@ -3,8 +3,13 @@
  *
  * | variable             | default | meaning                                             |
  * | -------------------- | ------- | --------------------------------------------------- |
- * | `WORKER_CONCURRENCY` | `32`    | deliveries in flight at once, per notification rule |
+ * | `WORKER_CONCURRENCY` | `64`    | deliveries in flight at once, per notification rule |
+ * | `WORKER_PREFETCH`    | `1024`  | messages received ahead of delivery, per rule       |
  * | `SHUTDOWN_GRACE_MS`  | `30000` | longest wait for in-flight deliveries at shutdown   |
+ *
+ * The prefetch matters for throughput: the RocketMQ client stops receiving for a whole second
+ * whenever its buffer is full, so a buffer no larger than the concurrency caps a rule at about
+ * that many deliveries per second, however fast the vendor answers.
  *
  * @module
  */
@@ -15,6 +20,8 @@ import { type EnvReader, integerFromEnv } from "../shared/env.ts";
 export interface WorkerSettings {
   /** Deliveries in flight at once, per rule. */
   concurrency: number;
+  /** Messages received ahead of delivery, per rule (at least `concurrency`). */
+  prefetch: number;
   /** Longest wait for in-flight deliveries at shutdown, in ms. */
   shutdownGraceMs: number;
 }
@@ -27,8 +34,24 @@ export interface WorkerSettings {
  * @throws {Error} Naming the invalid variable.
  */
 export function workerSettingsFrom(env: EnvReader): WorkerSettings {
+  const concurrency = integerFromEnv(env, "WORKER_CONCURRENCY", {
+    min: 1,
+    max: 1024,
+    fallback: 64,
+  });
+  const prefetch = integerFromEnv(env, "WORKER_PREFETCH", {
+    min: 1,
+    max: 65_536,
+    fallback: Math.max(1024, concurrency),
+  });
+  if (prefetch < concurrency) {
+    throw new Error(
+      `invalid environment: WORKER_PREFETCH: must be at least WORKER_CONCURRENCY (${concurrency}), got ${prefetch}`,
+    );
+  }
   return {
-    concurrency: integerFromEnv(env, "WORKER_CONCURRENCY", { min: 1, max: 1024, fallback: 32 }),
+    concurrency,
+    prefetch,
     shutdownGraceMs: integerFromEnv(env, "SHUTDOWN_GRACE_MS", {
       min: 0,
       max: 600_000,

@@ -35,6 +35,8 @@ export interface WorkerOptions {
   logger: Logger;
   /** Deliveries in flight at once, per rule. */
   concurrency: number;
+  /** Messages received ahead of delivery, per rule (default `concurrency`). */
+  prefetch?: number;
   /** The HTTP client (default `fetch`). */
   fetch?: typeof fetch;
 }
@@ -55,7 +57,7 @@ export interface Worker {
 /**
  * Starts one consumer per rule and returns once all of them are consuming.
  *
- * @param options Config, logger, concurrency and HTTP client.
+ * @param options Config, logger, concurrency, prefetch and HTTP client.
  * @returns The running worker.
  * @throws {StartupError} When a topic or group is missing or the broker unreachable; consumers
  * already started are stopped first.
@@ -163,7 +165,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
           tag: rule.event_type,
           handler: handlerFor(rule),
           logger: logger.child("rocketmq"),
-          maxCachedMessages: options.concurrency,
+          maxCachedMessages: options.prefetch ?? options.concurrency,
           backoff: config.mq.retry_backoff,
         }),
       );
