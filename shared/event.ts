@@ -107,6 +107,8 @@ export function decodeEnvelope(body: Uint8Array | string): Validated<Envelope> {
     : { ok: false, problems: problemsFromZod(result.error) };
 }
 
+const UTF8 = new TextEncoder();
+
 /**
  * Serializes an envelope as the message body.
  *
@@ -114,7 +116,7 @@ export function decodeEnvelope(body: Uint8Array | string): Validated<Envelope> {
  * @returns UTF-8 JSON bytes.
  */
 export function encodeEnvelope(envelope: Envelope): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(envelope));
+  return UTF8.encode(JSON.stringify(envelope));
 }
 
 /** Options for {@linkcode createEnvelope}. */
@@ -141,6 +143,12 @@ export function createEnvelope(input: EventInput, options: CreateEnvelopeOptions
   };
 }
 
+/** Two lowercase hex digits of each byte value. */
+const HEX: readonly string[] = Array.from(
+  { length: 256 },
+  (_, b) => b.toString(16).padStart(2, "0"),
+);
+
 /**
  * Generates a UUID version 7 (RFC 9562): 48 bits of Unix milliseconds, then random bits, so ids
  * sort by creation time.
@@ -157,10 +165,12 @@ export function uuidV7(now: Date = new Date()): string {
   }
   bytes[6] = (bytes[6] & 0x0f) | 0x70;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${
-    hex.slice(20)
-  }`;
+  let text = "";
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) text += "-";
+    text += HEX[bytes[i]];
+  }
+  return text;
 }
 
 /**
