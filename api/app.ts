@@ -25,6 +25,8 @@ export interface AppOptions {
   logger: Logger;
   /** Largest accepted body, in bytes. */
   maxBodyBytes: number;
+  /** Bytes of bodies handled at once before further POSTs get 503 (default unlimited). */
+  maxInflightBytes?: number;
   /** Deadline for receiving a body, in ms. */
   bodyTimeoutMs: number;
   /** `Retry-After` of 503 answers, in seconds. */
@@ -80,6 +82,32 @@ function isJsonMediaType(contentType: string | null): boolean {
  */
 export function createHandler(options: AppOptions): (request: Request) => Promise<Response> {
   const { config, publisher, recent, logger } = options;
+  const maxInflightBytes = options.maxInflightBytes ?? Number.POSITIVE_INFINITY;
+  let inflightBytes = 0;
+
+  /**
+   * Admits a POST when the bodies being handled leave room for its declared length (the largest
+   * allowed body when it declares none); a lone request is always admitted.
+   */
+  async function admitted(request: Request): Promise<Response> {
+    const declared = Number(request.headers.get("content-length") ?? NaN);
+    const reserve = Number.isFinite(declared) && declared >= 0
+      ? Math.min(declared, options.maxBodyBytes + 1)
+      : options.maxBodyBytes;
+    if (inflightBytes > 0 && inflightBytes + reserve > maxInflightBytes) {
+      await request.body?.cancel().catch(() => {});
+      return fail(503, "the API is handling too many request bytes at once; retry shortly", [{
+        field: "body",
+        message: `${inflightBytes} bytes of requests in progress, limit ${maxInflightBytes}`,
+      }], { "retry-after": "1", connection: "close" });
+    }
+    inflightBytes += reserve;
+    try {
+      return await postEvent(request);
+    } finally {
+      inflightBytes -= reserve;
+    }
+  }
 
   async function postEvent(request: Request): Promise<Response> {
     const contentType = request.headers.get("content-type");
@@ -196,7 +224,7 @@ export function createHandler(options: AppOptions): (request: Request) => Promis
     try {
       switch (path) {
         case "/events":
-          return await postEvent(request);
+          return await admitted(request);
         case "/readyz":
           return await readiness();
         default:

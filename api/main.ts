@@ -71,6 +71,7 @@ async function main(): Promise<number> {
     recent,
     logger,
     maxBodyBytes: settings.maxBodyBytes,
+    maxInflightBytes: settings.maxInflightBytes,
     bodyTimeoutMs: settings.bodyTimeoutMs,
     retryAfterSeconds: settings.retryAfterSeconds,
   });

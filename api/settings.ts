@@ -6,6 +6,7 @@
  * | `PORT`               | `8080`    | TCP port to listen on                               |
  * | `HOST`               | `0.0.0.0` | address to listen on                                |
  * | `MAX_BODY_BYTES`     | `1048576` | largest accepted request body                       |
+ * | `MAX_INFLIGHT_BYTES` | `67108864`| request bodies being handled at once, in bytes      |
  * | `BODY_TIMEOUT_MS`    | `10000`   | longest time a request body may take to arrive      |
  * | `PUBLISH_TIMEOUT_MS` | `5000`    | longest wait for the broker to acknowledge an event |
  * | `RETRY_AFTER_S`      | `5`       | `Retry-After` sent with 503 answers                 |
@@ -23,6 +24,11 @@ export interface ApiSettings {
   host: string;
   /** Largest accepted request body, in bytes. */
   maxBodyBytes: number;
+  /**
+   * Bytes of request bodies being handled at once; a POST beyond it gets 503 at once. Bounds the
+   * memory a burst of large events can take (each needs a few times its size while handled).
+   */
+  maxInflightBytes: number;
   /** Deadline for receiving a request body, in ms. */
   bodyTimeoutMs: number;
   /** Deadline for the broker's acknowledgement, in ms. */
@@ -47,6 +53,11 @@ export function apiSettingsFrom(env: EnvReader): ApiSettings {
       // RocketMQ's client refuses message bodies over 4 MiB; leave room for the envelope
       max: 4 * 1024 * 1024 - 4096,
       fallback: 1024 * 1024,
+    }),
+    maxInflightBytes: integerFromEnv(env, "MAX_INFLIGHT_BYTES", {
+      min: 1,
+      max: 1024 * 1024 * 1024,
+      fallback: 64 * 1024 * 1024,
     }),
     bodyTimeoutMs: integerFromEnv(env, "BODY_TIMEOUT_MS", {
       min: 100,

@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { createHandler } from "../../api/app.ts";
+import { RecentEvents } from "../../api/recent_events.ts";
+import { validateConfig } from "../../shared/config.ts";
+import { createLogger } from "../../shared/log.ts";
+import type { EventPublisher, PublishResult } from "../../shared/mq/producer.ts";
+
+const config = validateConfig({
+  notifications: [{
+    event_type: "registration",
+    queue_name: "registration_queue",
+    http_method: "POST",
+    http_url: "http://127.0.0.1:1/post",
+  }],
+});
+
+/** A publisher whose publishes wait until the test opens the gate (no broker: admission only). */
+function gatedPublisher(): { publisher: EventPublisher; open(): void } {
+  const gate = Promise.withResolvers<void>();
+  const publisher: EventPublisher = {
+    async publish(_envelope, topics): Promise<PublishResult[]> {
+      await gate.promise;
+      return topics.map((topic) => ({ topic, ok: true }));
+    },
+    healthy: true,
+    probe: () => Promise.resolve(true),
+    close: () => Promise.resolve(),
+  };
+  return { publisher, open: () => gate.resolve() };
+}
+
+function post(size: number): Request {
+  const data = { pad: "x".repeat(size - 40) };
+  const body = JSON.stringify({ type: "registration", data });
+  return new Request("http://api/events", {
+    method: "POST",
+    headers: { "content-type": "application/json", "content-length": String(body.length) },
+    body,
+  });
+}
+
+Deno.test("POSTs beyond the in-flight byte budget get 503 at once, and room frees up after", async () => {
+  const { publisher, open } = gatedPublisher();
+  const handle = createHandler({
+    config,
+    publisher,
+    recent: new RecentEvents({ ttlMs: 60_000, maxEntries: 100 }),
+    logger: createLogger("test", { level: "error" }),
+    maxBodyBytes: 10_000,
+    maxInflightBytes: 1000,
+    bodyTimeoutMs: 5000,
+    retryAfterSeconds: 5,
+  });
+  const first = handle(post(600));
+  const refused = await handle(post(600));
+  assert.equal(refused.status, 503);
+  assert.equal(refused.headers.get("retry-after"), "1");
+  const body = await refused.json();
+  assert.equal(body.error, "the API is handling too many request bytes at once; retry shortly");
+  assert.match(body.details[0].message, /^\d+ bytes of requests in progress, limit 1000$/);
+  const small = handle(post(300));
+  open();
+  assert.equal((await first).status, 202);
+  assert.equal((await small).status, 202);
+  assert.equal((await handle(post(600))).status, 202);
+});
+
+Deno.test("a lone request larger than the budget is still admitted", async () => {
+  const { publisher, open } = gatedPublisher();
+  open();
+  const handle = createHandler({
+    config,
+    publisher,
+    recent: new RecentEvents({ ttlMs: 60_000, maxEntries: 100 }),
+    logger: createLogger("test", { level: "error" }),
+    maxBodyBytes: 10_000,
+    maxInflightBytes: 100,
+    bodyTimeoutMs: 5000,
+    retryAfterSeconds: 5,
+  });
+  assert.equal((await handle(post(600))).status, 202);
+});
