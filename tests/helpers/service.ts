@@ -31,6 +31,8 @@ export interface StartServiceOptions {
   readyLine: string | RegExp;
   /** How long to wait for it (default 60 s). */
   timeoutMs?: number;
+  /** Extra `deno run` flags before the entry point, e.g. `--cpu-prof`. */
+  runtimeArgs?: string[];
 }
 
 /** Asks the OS for a port nobody listens on. */
@@ -52,7 +54,14 @@ export async function startService(entry: string, options: StartServiceOptions):
   const configPath = await Deno.makeTempFile({ prefix: "notify-test-", suffix: ".json" });
   await Deno.writeTextFile(configPath, JSON.stringify(options.config, null, 2));
   const process = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${ROOT}${entry}`, "--config", configPath],
+    args: [
+      "run",
+      "-A",
+      ...options.runtimeArgs ?? [],
+      `${ROOT}${entry}`,
+      "--config",
+      configPath,
+    ],
     cwd: ROOT,
     env: { NO_COLOR: "1", ...options.env },
     stdin: "null",

@@ -1,0 +1,95 @@
+/**
+ * The vendor stand-in of the delivery benchmarks: a local HTTP server that answers 200 after a
+ * fixed delay and records when each event first arrived. The event is recognised by the `run` and
+ * `seq` fields that the benchmark's body template copies from the event data.
+ *
+ * @module
+ */
+
+import { sleep } from "../shared/deadline.ts";
+
+/** A running benchmark vendor. */
+export interface BenchVendor {
+  /** Base URL, e.g. `http://127.0.0.1:40123`. */
+  url: string;
+  /** Requests received, repeats included. */
+  readonly requests: number;
+  /** First arrival (`performance.now()`) of each `seq` of a run. */
+  arrivals(run: string): Map<number, number>;
+  /** Resolves once `count` distinct events of `run` arrived; rejects after `timeoutMs`. */
+  waitFor(run: string, count: number, timeoutMs: number): Promise<void>;
+  /** Stops the server. */
+  close(): Promise<void>;
+}
+
+/** Options for {@linkcode startBenchVendor}. */
+export interface BenchVendorOptions {
+  /** How long each answer takes, in ms (default 0). */
+  delayMs?: number;
+}
+
+/**
+ * Starts a vendor on a free loopback port.
+ *
+ * @param options Answer delay.
+ * @returns The running vendor.
+ */
+export function startBenchVendor(options: BenchVendorOptions = {}): BenchVendor {
+  const delayMs = options.delayMs ?? 0;
+  const runs = new Map<string, Map<number, number>>();
+  const waiters = new Set<() => void>();
+  let requests = 0;
+  function arrivals(run: string): Map<number, number> {
+    let seen = runs.get(run);
+    if (seen === undefined) runs.set(run, seen = new Map());
+    return seen;
+  }
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    const at = performance.now();
+    requests++;
+    const body = await req.json() as { run?: unknown; seq?: unknown };
+    const seen = arrivals(String(body.run));
+    const seq = Number(body.seq);
+    if (!seen.has(seq)) {
+      seen.set(seq, at);
+      for (const wake of waiters) wake();
+    }
+    if (delayMs > 0) await sleep(delayMs);
+    return new Response("ok");
+  });
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    get requests() {
+      return requests;
+    },
+    arrivals,
+    waitFor(run, count, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        function check(): void {
+          if (arrivals(run).size < count) return;
+          cleanup();
+          resolve();
+        }
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(
+            new Error(
+              `vendor got ${
+                arrivals(run).size
+              } of ${count} events of run ${run} in ${timeoutMs} ms`,
+            ),
+          );
+        }, timeoutMs);
+        function cleanup(): void {
+          clearTimeout(timer);
+          waiters.delete(check);
+        }
+        waiters.add(check);
+        check();
+      });
+    },
+    async close() {
+      await server.shutdown();
+    },
+  };
+}
