@@ -1,6 +1,6 @@
 /**
  * `deno task compile`: builds `dist/notify-api` and `dist/notify-worker` with `deno compile`,
- * each with the permissions it needs baked in and the npm dependencies (the RocketMQ client and
+ * each with the permissions and V8 heap flags it needs baked in and the npm dependencies (the RocketMQ client and
  * its native crc32 addon included) embedded. Both take `--config PATH` like the tasks do.
  *
  * `deno compile` needs Deno's runtime base binary ("denort"): it uses `DENORT_BIN` when set and
@@ -8,6 +8,8 @@
  *
  * @module
  */
+
+import { V8_FLAGS_ARG } from "../shared/v8_flags.ts";
 
 /** One binary to build. */
 export interface CompileTarget {
@@ -80,6 +82,7 @@ export async function compile(
     args: [
       "compile",
       ...target.permissions,
+      V8_FLAGS_ARG,
       "--output",
       `${root}dist/${target.name}`,
       `${root}${target.entry}`,

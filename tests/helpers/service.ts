@@ -6,6 +6,7 @@
  */
 
 import { lines } from "../../shared/lines.ts";
+import { V8_FLAGS_ARG } from "../../shared/v8_flags.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -44,7 +45,8 @@ export function freePort(): number {
 }
 
 /**
- * Starts `deno run -A <entry> --config <tmp>` and waits for its ready line.
+ * Starts `deno run -A <V8 flags> <entry> --config <tmp>` (as `deno task` would) and waits for
+ * its ready line.
  *
  * @param entry Entry point relative to the repository, e.g. `api/main.ts`.
  * @param options Config, environment and ready line.
@@ -57,6 +59,7 @@ export async function startService(entry: string, options: StartServiceOptions):
     args: [
       "run",
       "-A",
+      V8_FLAGS_ARG,
       ...options.runtimeArgs ?? [],
       `${ROOT}${entry}`,
       "--config",
@@ -145,7 +148,7 @@ export async function runEntry(
   options: RunEntryOptions = {},
 ): Promise<RunResult> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${ROOT}${entry}`, ...args],
+    args: ["run", "-A", V8_FLAGS_ARG, `${ROOT}${entry}`, ...args],
     cwd: ROOT,
     env: { NO_COLOR: "1", ...options.env },
     stdin: "null",
