@@ -8,9 +8,11 @@
 import { type Config, rulesFor } from "../shared/config.ts";
 import { createEnvelope, validateEventInput } from "../shared/event.ts";
 import type { Logger } from "../shared/log.ts";
+import { metricsResponse } from "../shared/metrics.ts";
 import type { EventPublisher } from "../shared/mq/producer.ts";
 import { jsonSyntaxMessage, type Problem } from "../shared/validation.ts";
 import { readBody } from "./body.ts";
+import { type ApiMetrics, routeLabel } from "./metrics.ts";
 import type { RecentEvents } from "./recent_events.ts";
 
 /** Everything the handler needs. */
@@ -23,6 +25,8 @@ export interface AppOptions {
   recent: RecentEvents;
   /** Request logging. */
   logger: Logger;
+  /** Where requests, publishes and accepted events are counted. */
+  metrics: ApiMetrics;
   /** Largest accepted body, in bytes. */
   maxBodyBytes: number;
   /** Bytes of bodies handled at once before further POSTs get 503 (default unlimited). */
@@ -47,6 +51,7 @@ const ROUTES: Record<string, string[]> = {
   "/events": ["POST"],
   "/healthz": ["GET", "HEAD"],
   "/readyz": ["GET", "HEAD"],
+  "/metrics": ["GET", "HEAD"],
 };
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
@@ -81,7 +86,7 @@ function isJsonMediaType(contentType: string | null): boolean {
  * @returns A handler for `Deno.serve`.
  */
 export function createHandler(options: AppOptions): (request: Request) => Promise<Response> {
-  const { config, publisher, recent, logger } = options;
+  const { config, publisher, recent, logger, metrics } = options;
   const maxInflightBytes = options.maxInflightBytes ?? Number.POSITIVE_INFINITY;
   let inflightBytes = 0;
 
@@ -102,10 +107,12 @@ export function createHandler(options: AppOptions): (request: Request) => Promis
       }], { "retry-after": "1", connection: "close" });
     }
     inflightBytes += reserve;
+    metrics.inflightBytes.set(undefined, inflightBytes);
     try {
       return await postEvent(request);
     } finally {
       inflightBytes -= reserve;
+      metrics.inflightBytes.set(undefined, inflightBytes);
     }
   }
 
@@ -177,12 +184,18 @@ export function createHandler(options: AppOptions): (request: Request) => Promis
         logger.debug("duplicate event, already stored", { event_id: envelope.id });
         return json(202, { id: envelope.id, duplicate: true });
       }
+      const started = performance.now();
       const results = await publisher.publish(envelope, missing);
       for (const result of results) {
         if (result.ok) recent.markStored(envelope.id, result.topic);
       }
       const failed = results.filter((result) => !result.ok);
+      metrics.publishSeconds.observe(
+        { outcome: failed.length === 0 ? "stored" : "failed" },
+        (performance.now() - started) / 1000,
+      );
       if (failed.length === 0) {
+        metrics.accepted.inc({ type: envelope.type });
         logger.debug("event accepted", { event_id: envelope.id, type: envelope.type, topics });
         return json(202, { id: envelope.id });
       }
@@ -210,6 +223,12 @@ export function createHandler(options: AppOptions): (request: Request) => Promis
 
   return async function handle(request: Request): Promise<Response> {
     const path = new URL(request.url).pathname;
+    const response = await route(request, path);
+    metrics.requests.inc({ route: routeLabel(path), status: String(response.status) });
+    return response;
+  };
+
+  async function route(request: Request, path: string): Promise<Response> {
     const methods = ROUTES[path];
     if (methods === undefined) {
       await request.body?.cancel().catch(() => {});
@@ -227,6 +246,8 @@ export function createHandler(options: AppOptions): (request: Request) => Promis
           return await admitted(request);
         case "/readyz":
           return await readiness();
+        case "/metrics":
+          return metricsResponse(metrics.registry);
         default:
           return json(200, { status: "ok" });
       }
@@ -234,5 +255,5 @@ export function createHandler(options: AppOptions): (request: Request) => Promis
       logger.error("unexpected error", { path, error });
       return fail(500, "internal error");
     }
-  };
+  }
 }

@@ -5,15 +5,15 @@
  * @module
  */
 
-import { loadConfigOrExit, topicsOf } from "../shared/config.ts";
-import { runMain } from "../shared/entry.ts";
-import { createLogger } from "../shared/log.ts";
+import { topicsOf } from "../shared/config.ts";
+import { fail, runMain, setUpService } from "../shared/entry.ts";
 import { startWhenReachable } from "../shared/mq/connect.ts";
 import { StartupError } from "../shared/mq/errors.ts";
 import { startPublisher } from "../shared/mq/producer.ts";
 import { settlesWithin } from "../shared/deadline.ts";
 import { aborted, onShutdownSignal } from "../shared/signals.ts";
 import { createHandler } from "./app.ts";
+import { createApiMetrics } from "./metrics.ts";
 import { RecentEvents } from "./recent_events.ts";
 import { apiSettingsFrom } from "./settings.ts";
 
@@ -25,14 +25,14 @@ const RECENT_MAX = 100_000;
 const SHUTDOWN_GRACE_MS = 15_000;
 
 async function main(): Promise<number> {
-  const logger = createLogger("api");
-  const { config, path } = await loadConfigOrExit(Deno.args);
+  const setup = await setUpService("api", Deno.args);
+  if (setup === undefined) return 1;
+  const { config, path, logger } = setup;
   let settings;
   try {
     settings = apiSettingsFrom(Deno.env);
   } catch (error) {
-    console.error(`error: ${(error as Error).message}`);
-    return 1;
+    return fail(logger, (error as Error).message);
   }
   const signal = onShutdownSignal(() => {
     logger.info("shutting down: no new requests, finishing those in flight");
@@ -52,8 +52,7 @@ async function main(): Promise<number> {
     );
   } catch (error) {
     if (!(error instanceof StartupError)) throw error;
-    console.error(`error: ${error.message}`);
-    return 1;
+    return fail(logger, error.message);
   }
   if (publisher === undefined) return 0;
   const recent = new RecentEvents({ ttlMs: RECENT_TTL_MS, maxEntries: RECENT_MAX });
@@ -70,6 +69,7 @@ async function main(): Promise<number> {
     publisher,
     recent,
     logger,
+    metrics: createApiMetrics(config),
     maxBodyBytes: settings.maxBodyBytes,
     maxInflightBytes: settings.maxInflightBytes,
     bodyTimeoutMs: settings.bodyTimeoutMs,
@@ -80,18 +80,17 @@ async function main(): Promise<number> {
     server = Deno.serve({
       port: settings.port,
       hostname: settings.host,
-      onListen: ({ port }) => console.log(`API Server started on :${port}`),
+      onListen: ({ port }) => logger.banner(`API Server started on :${port}`),
     }, handler);
   } catch (error) {
     await publisher.close();
     if (error instanceof Deno.errors.AddrInUse) {
-      console.error(`error: port ${settings.port} is already in use; set PORT to a free port`);
-    } else {
-      console.error(
-        `error: cannot listen on ${settings.host}:${settings.port}: ${(error as Error).message}`,
-      );
+      return fail(logger, `port ${settings.port} is already in use; set PORT to a free port`);
     }
-    return 1;
+    return fail(
+      logger,
+      `cannot listen on ${settings.host}:${settings.port}: ${(error as Error).message}`,
+    );
   }
   await aborted(signal);
   if (!await settlesWithin(server.shutdown(), SHUTDOWN_GRACE_MS)) {

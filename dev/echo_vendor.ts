@@ -5,7 +5,7 @@
  * @module
  */
 
-import { redactHeaders } from "../worker/redact.ts";
+import { redactHeaders } from "../shared/redact.ts";
 
 /** Transport headers not worth printing. */
 const SKIPPED_HEADERS = new Set([

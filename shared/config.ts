@@ -6,11 +6,16 @@
  * reported at once, each with its path, e.g.
  * `notifications[1].http_url: must be an absolute http(s) URL, got "ftp://x"`.
  *
+ * Any string may reference environment variables as `${NAME}` (resolved at load; an unset one is
+ * a config error naming it). The resolved ACL keys and header values that are credentials are
+ * the config's secrets: error messages and log lines never show them.
+ *
  * @module
  */
 
 import { z } from "zod";
 import type { EnvReader } from "./env.ts";
+import { type ReferenceUse, resolveEnvReferences } from "./env_refs.ts";
 import { EVENT_TYPE_PATTERN, MAX_EVENT_TYPE_LENGTH } from "./event.ts";
 import {
   HTTP_METHODS,
@@ -18,6 +23,7 @@ import {
   type RequestSpec,
   type RequestTemplate,
 } from "./request_template.ts";
+import { isSecretHeader, redactSecrets } from "./redact.ts";
 import { TemplateSyntaxError } from "./template.ts";
 import {
   formatPath,
@@ -171,6 +177,11 @@ export interface Config {
   mq: MqConfig;
   /** The notification rules, in file order. */
   notifications: NotificationRule[];
+  /**
+   * Values never to print: the ACL keys, the values of credential headers (`Authorization`,
+   * `X-Api-Key`, `*-Token`, ...) and whatever a header value took from the environment.
+   */
+  secrets: string[];
 }
 
 /** A config that cannot be used; `problems` lists every reason, each with its field. */
@@ -181,9 +192,10 @@ export class ConfigError extends Error {
   /**
    * @param source Where the config came from, e.g. its path.
    * @param problems Every problem found.
+   * @param secrets Values to hide from the messages.
    */
-  constructor(source: string, problems: Problem[]) {
-    const issues = problems.map(formatProblem);
+  constructor(source: string, problems: Problem[], secrets: readonly string[] = []) {
+    const issues = problems.map((problem) => redactSecrets(formatProblem(problem), secrets));
     super(`invalid config ${source}:\n${issues.map((line) => `  ${line}`).join("\n")}`);
     this.name = "ConfigError";
     this.issues = issues;
@@ -194,6 +206,50 @@ export class ConfigError extends Error {
 export interface ParseConfigOptions {
   /** Where the text came from, for messages (default `config`). */
   source?: string;
+  /** Where `${NAME}` references are looked up (default `Deno.env`). */
+  env?: EnvReader;
+}
+
+function stringAt(document: unknown, ...path: string[]): string | undefined {
+  let value = document;
+  for (const key of path) {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * The values of a (resolved, not necessarily valid) config document that must never be printed:
+ * `mq.access_key`, `mq.secret_key`, every value of a header named like a credential, and every
+ * value a header took from the environment.
+ *
+ * @param document The config document after `${NAME}` resolution.
+ * @param uses The references that were resolved.
+ * @returns The secret values, without empty ones.
+ */
+export function configSecrets(document: unknown, uses: readonly ReferenceUse[] = []): string[] {
+  const secrets = new Set<string>();
+  for (const key of ["access_key", "secret_key"]) {
+    const value = stringAt(document, "mq", key);
+    if (value) secrets.add(value);
+  }
+  const rules = (document as { notifications?: unknown } | null)?.notifications;
+  if (Array.isArray(rules)) {
+    for (const rule of rules) {
+      const headers = (rule as { headers?: unknown } | null)?.headers;
+      if (headers === null || typeof headers !== "object") continue;
+      for (const [name, value] of Object.entries(headers)) {
+        if (typeof value === "string" && value !== "" && isSecretHeader(name)) secrets.add(value);
+      }
+    }
+  }
+  for (const use of uses) {
+    const inHeader = use.path[0] === "notifications" && use.path[2] === "headers";
+    const inKeys = use.path[0] === "mq" && /^(access|secret)_key$/.test(String(use.path[1]));
+    if ((inHeader || inKeys) && use.value !== "") secrets.add(use.value);
+  }
+  return [...secrets];
 }
 
 /**
@@ -212,7 +268,7 @@ export function parseConfig(text: string, options: ParseConfigOptions = {}): Con
   } catch (error) {
     throw new ConfigError(source, [{ field: "", message: jsonSyntaxMessage(text, error) }]);
   }
-  return validateConfig(json, { source });
+  return validateConfig(json, { ...options, source });
 }
 
 /**
@@ -227,8 +283,11 @@ export function validateConfig(json: unknown, options: ParseConfigOptions = {}):
   const source = options.source ?? "config";
   const shape = jsonShapeProblem(json);
   if (shape) throw new ConfigError(source, [shape]);
-  const result = ConfigSchema.safeParse(json, { reportInput: true });
-  if (!result.success) throw new ConfigError(source, problemsFromZod(result.error));
+  const resolved = resolveEnvReferences(json, options.env ?? Deno.env);
+  const secrets = configSecrets(resolved.value, resolved.uses);
+  if (resolved.problems.length > 0) throw new ConfigError(source, resolved.problems, secrets);
+  const result = ConfigSchema.safeParse(resolved.value, { reportInput: true });
+  if (!result.success) throw new ConfigError(source, problemsFromZod(result.error), secrets);
   const problems: Problem[] = [];
   const seen = new Map<string, number>();
   const notifications: NotificationRule[] = [];
@@ -265,8 +324,8 @@ export function validateConfig(json: unknown, options: ParseConfigOptions = {}):
       problems.push({ field: formatPath(error.path, prefix), message: error.message });
     }
   });
-  if (problems.length > 0) throw new ConfigError(source, problems);
-  return { mq: result.data.mq, notifications };
+  if (problems.length > 0) throw new ConfigError(source, problems, secrets);
+  return { mq: result.data.mq, notifications, secrets };
 }
 
 /**

@@ -1,9 +1,72 @@
 /**
- * Running a service's `main`: its exit code becomes the process's, and a failure nobody expected
- * still ends in one sentence rather than a stack trace (`LOG_LEVEL=debug` adds the trace).
+ * What both services do before and around their own work: load the config, set up logging with
+ * the config's secrets hidden, and turn the exit code of `main` into the process's. Failures end
+ * in one sentence (a JSON record with `LOG_FORMAT=json`), never a stack trace (`LOG_LEVEL=debug`
+ * adds the trace for unexpected ones).
  *
  * @module
  */
+
+import { type Config, ConfigError, configPathFrom, loadConfig } from "./config.ts";
+import { createLogger, type Logger, logSettingsFrom } from "./log.ts";
+
+/** A service's config and logger. */
+export interface ServiceSetup {
+  /** The validated config. */
+  config: Config;
+  /** The file it came from. */
+  path: string;
+  /** The service's logger, honouring `LOG_LEVEL`/`LOG_FORMAT` and hiding the config's secrets. */
+  logger: Logger;
+}
+
+/**
+ * Prints a fatal problem the way the service logs: `error: <message>` on stderr in text format,
+ * an error record in JSON format.
+ *
+ * @param logger The service's logger.
+ * @param message One sentence, lowercase.
+ * @returns 1, the exit code for it.
+ */
+export function fail(logger: Logger, message: string): number {
+  logger.fatal(message);
+  return 1;
+}
+
+/**
+ * Reads the logging settings and the config named by the arguments (`--config PATH`, else
+ * `CONFIG_PATH`, else `./config.json`).
+ *
+ * @param name The service, e.g. `api`; names its logger.
+ * @param args Command-line arguments.
+ * @returns The config and logger, or undefined after printing why the service cannot start.
+ */
+export async function setUpService(
+  name: string,
+  args: readonly string[],
+): Promise<ServiceSetup | undefined> {
+  let settings;
+  try {
+    settings = logSettingsFrom(Deno.env);
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}`);
+    return undefined;
+  }
+  const early = createLogger(name, settings);
+  try {
+    const path = configPathFrom(args);
+    const config = await loadConfig(path);
+    return {
+      config,
+      path,
+      logger: createLogger(name, { ...settings, secrets: config.secrets }),
+    };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    fail(early, error.message);
+    return undefined;
+  }
+}
 
 /**
  * Runs `main` and exits with its code, or with 1 after printing an unexpected failure.

@@ -1,36 +1,63 @@
 /**
  * The worker service: `deno task worker [--config PATH]`. Consumes the configured topics and
- * delivers each event to every matching rule's vendor; see README.md.
+ * delivers each event to every matching rule's vendor; serves `/healthz`, `/readyz` and
+ * `/metrics` on `METRICS_PORT`; see README.md.
  *
  * @module
  */
 
-import { loadConfigOrExit } from "../shared/config.ts";
-import { runMain } from "../shared/entry.ts";
-import { createLogger } from "../shared/log.ts";
+import { fail, runMain, setUpService } from "../shared/entry.ts";
 import { startWhenReachable } from "../shared/mq/connect.ts";
 import { StartupError } from "../shared/mq/errors.ts";
 import { aborted, onShutdownSignal } from "../shared/signals.ts";
+import { createWorkerMetrics } from "./metrics.ts";
+import { startOpsServer, type WorkerPhase } from "./ops_server.ts";
 import { workerSettingsFrom } from "./settings.ts";
 import { startWorker } from "./worker.ts";
 
 async function main(): Promise<number> {
-  const logger = createLogger("worker");
-  const { config, path } = await loadConfigOrExit(Deno.args);
+  const setup = await setUpService("worker", Deno.args);
+  if (setup === undefined) return 1;
+  const { config, path, logger } = setup;
   let settings;
   try {
     settings = workerSettingsFrom(Deno.env);
   } catch (error) {
-    console.error(`error: ${(error as Error).message}`);
-    return 1;
+    return fail(logger, (error as Error).message);
+  }
+  const metrics = createWorkerMetrics(config);
+  let phase: WorkerPhase = "starting";
+  let ops: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    ops = startOpsServer({
+      port: settings.metricsPort,
+      host: settings.metricsHost,
+      registry: metrics.registry,
+      phase: () => phase,
+    });
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse) {
+      return fail(
+        logger,
+        `port ${settings.metricsPort} is already in use; set METRICS_PORT to a free port`,
+      );
+    }
+    return fail(
+      logger,
+      `cannot listen on ${settings.metricsHost}:${settings.metricsPort}: ${
+        (error as Error).message
+      }`,
+    );
   }
   const signal = onShutdownSignal(() => {
+    phase = "stopping";
     logger.info("shutting down: no new messages, finishing deliveries in flight");
   });
   logger.info("connecting to RocketMQ", {
     config: path,
     endpoints: config.mq.endpoints.join(";"),
     rules: config.notifications.map((rule) => rule.name).join(","),
+    metrics_port: ops.addr.port,
   });
   let worker;
   try {
@@ -39,18 +66,23 @@ async function main(): Promise<number> {
         startWorker({
           config,
           logger,
+          metrics,
           concurrency: settings.concurrency,
           prefetch: settings.prefetch,
         }),
       { logger, signal },
     );
   } catch (error) {
+    await ops.shutdown();
     if (!(error instanceof StartupError)) throw error;
-    console.error(`error: ${error.message}`);
-    return 1;
+    return fail(logger, error.message);
   }
-  if (worker === undefined) return 0;
-  console.log("RocketMQ Subscriber (Worker) started.");
+  if (worker === undefined) {
+    await ops.shutdown();
+    return 0;
+  }
+  if (!signal.aborted) phase = "running";
+  logger.banner("RocketMQ Subscriber (Worker) started.");
   await aborted(signal);
   if (!await worker.stop(settings.shutdownGraceMs)) {
     if (worker.inFlight > 0) {
@@ -63,6 +95,7 @@ async function main(): Promise<number> {
       logger.info(`the RocketMQ consumers did not close within ${settings.shutdownGraceMs} ms`);
     }
   }
+  await ops.shutdown();
   logger.info("stopped");
   return 0;
 }

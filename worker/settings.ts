@@ -6,6 +6,8 @@
  * | `WORKER_CONCURRENCY` | `64`    | deliveries in flight at once, per notification rule |
  * | `WORKER_PREFETCH`    | `1024`  | messages received ahead of delivery, per rule       |
  * | `SHUTDOWN_GRACE_MS`  | `30000` | longest wait for in-flight deliveries at shutdown   |
+ * | `METRICS_PORT`       | `9090`  | port of `/healthz`, `/readyz` and `/metrics`        |
+ * | `METRICS_HOST`       | `0.0.0.0` | address of that listener                          |
  *
  * The prefetch matters for throughput: the RocketMQ client stops receiving for a whole second
  * whenever its buffer is full, so a buffer no larger than the concurrency caps a rule at about
@@ -24,6 +26,10 @@ export interface WorkerSettings {
   prefetch: number;
   /** Longest wait for in-flight deliveries at shutdown, in ms. */
   shutdownGraceMs: number;
+  /** Port of the operator endpoints. */
+  metricsPort: number;
+  /** Listen address of the operator endpoints. */
+  metricsHost: string;
 }
 
 /**
@@ -57,5 +63,7 @@ export function workerSettingsFrom(env: EnvReader): WorkerSettings {
       max: 600_000,
       fallback: 30_000,
     }),
+    metricsPort: integerFromEnv(env, "METRICS_PORT", { min: 0, max: 65535, fallback: 9090 }),
+    metricsHost: env.get("METRICS_HOST") || "0.0.0.0",
   };
 }

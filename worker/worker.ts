@@ -24,7 +24,8 @@ import {
 } from "../shared/mq/push_consumer.ts";
 import { formatProblem } from "../shared/validation.ts";
 import { deliver } from "./deliver.ts";
-import { redactUrl } from "./redact.ts";
+import type { DeliveryOutcome, WorkerMetrics } from "./metrics.ts";
+import { redactUrl } from "../shared/redact.ts";
 import { Semaphore } from "./semaphore.ts";
 
 /** Options for {@linkcode startWorker}. */
@@ -37,6 +38,8 @@ export interface WorkerOptions {
   concurrency: number;
   /** Messages received ahead of delivery, per rule (default `concurrency`). */
   prefetch?: number;
+  /** Where deliveries and attempts are counted. */
+  metrics: WorkerMetrics;
   /** The HTTP client (default `fetch`). */
   fetch?: typeof fetch;
 }
@@ -63,13 +66,17 @@ export interface Worker {
  * already started are stopped first.
  */
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
-  const { config, logger } = options;
+  const { config, logger, metrics } = options;
   const stopping = new AbortController();
   let inFlight = 0;
 
   function handlerFor(rule: NotificationRule): MessageHandler {
     const slots = new Semaphore(options.concurrency);
     const deadLetterTopic = deadLetterTopicOf(config, rule);
+    const labels = { rule: rule.name };
+    function count(outcome: DeliveryOutcome): void {
+      metrics.deliveries.inc({ rule: rule.name, outcome });
+    }
     return async function handle(message: ReceivedMessage): Promise<ConsumeVerdict> {
       const decoded = decodeEnvelope(message.body);
       if (!decoded.ok) {
@@ -79,6 +86,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
           problems: decoded.problems.map(formatProblem).join("; "),
           dead_letter_topic: deadLetterTopic,
         });
+        count("dead_lettered");
         return "dead_letter";
       }
       const envelope = decoded.value;
@@ -92,11 +100,13 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       }
       return await slots.run(async () => {
         inFlight++;
+        metrics.inFlight.inc(labels);
         try {
           const report = await deliver(rule, envelope, {
             fetch: options.fetch,
             signal: stopping.signal,
             onAttempt(attempt, request) {
+              metrics.attemptSeconds.observe(labels, attempt.durationMs / 1000);
               const result = attempt.result;
               logger.info("attempt", {
                 event_id: envelope.id,
@@ -124,6 +134,11 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
           };
           if (report.verdict === "delivered") {
             logger.info("delivered", fields);
+            count("success");
+            const acceptedAt = Date.parse(envelope.received_at);
+            if (Number.isFinite(acceptedAt)) {
+              metrics.eventAgeSeconds.observe(labels, Math.max(0, Date.now() - acceptedAt) / 1000);
+            }
             return "ack";
           }
           if (report.verdict === "permanent") {
@@ -131,10 +146,12 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
               ...fields,
               dead_letter_topic: deadLetterTopic,
             });
+            count("dead_lettered");
             return "dead_letter";
           }
           const last = message.maxAttempts !== undefined &&
             message.deliveryAttempt >= message.maxAttempts;
+          count(last ? "dead_lettered" : "retry");
           if (last) {
             logger.warn("retries exhausted; RocketMQ moves the event to the dead-letter queue", {
               ...fields,
@@ -150,6 +167,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
           return "retry";
         } finally {
           inFlight--;
+          metrics.inFlight.dec(labels);
         }
       });
     };

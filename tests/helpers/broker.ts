@@ -25,10 +25,17 @@ export const quietLogger = createLogger("test", { level: "error" });
  * Validates a config object and provisions its topics and groups on the local broker.
  *
  * @param json The config document.
+ * @param env The variables its `${NAME}` references use (default none).
  * @returns The validated config.
  */
-export async function provisionedConfig(json: unknown): Promise<Config> {
-  const config = validateConfig(json, { source: "test config" });
+export async function provisionedConfig(
+  json: unknown,
+  env: Record<string, string> = {},
+): Promise<Config> {
+  const config = validateConfig(json, {
+    source: "test config",
+    env: { get: (name: string) => env[name] },
+  });
   await provision(planFromConfig(config), { retryPolicy: retryPolicyOf(config) });
   return config;
 }

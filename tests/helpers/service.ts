@@ -66,7 +66,8 @@ export async function startService(entry: string, options: StartServiceOptions):
       configPath,
     ],
     cwd: ROOT,
-    env: { NO_COLOR: "1", ...options.env },
+    // a worker's operator port: any free one, unless the test picks it
+    env: { NO_COLOR: "1", METRICS_PORT: "0", ...options.env },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -150,7 +151,7 @@ export async function runEntry(
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", V8_FLAGS_ARG, `${ROOT}${entry}`, ...args],
     cwd: ROOT,
-    env: { NO_COLOR: "1", ...options.env },
+    env: { NO_COLOR: "1", METRICS_PORT: "0", ...options.env },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { createHandler } from "../../api/app.ts";
+import { createApiMetrics } from "../../api/metrics.ts";
 import { RecentEvents } from "../../api/recent_events.ts";
 import { validateConfig } from "../../shared/config.ts";
 import { createLogger } from "../../shared/log.ts";
 import type { EventPublisher, PublishResult } from "../../shared/mq/producer.ts";
+import { parsePrometheus, sampleValue } from "../helpers/prometheus.ts";
 
 const config = validateConfig({
   notifications: [{
@@ -41,28 +43,47 @@ function post(size: number): Request {
 
 Deno.test("POSTs beyond the in-flight byte budget get 503 at once, and room frees up after", async () => {
   const { publisher, open } = gatedPublisher();
+  const metrics = createApiMetrics(config);
   const handle = createHandler({
     config,
     publisher,
     recent: new RecentEvents({ ttlMs: 60_000, maxEntries: 100 }),
     logger: createLogger("test", { level: "error" }),
+    metrics,
     maxBodyBytes: 10_000,
     maxInflightBytes: 1000,
     bodyTimeoutMs: 5000,
     retryAfterSeconds: 5,
   });
-  const first = handle(post(600));
+  const firstRequest = post(600);
+  const smallRequest = post(300);
+  const held = Number(firstRequest.headers.get("content-length")) +
+    Number(smallRequest.headers.get("content-length"));
+  const first = handle(firstRequest);
   const refused = await handle(post(600));
   assert.equal(refused.status, 503);
   assert.equal(refused.headers.get("retry-after"), "1");
   const body = await refused.json();
   assert.equal(body.error, "the API is handling too many request bytes at once; retry shortly");
   assert.match(body.details[0].message, /^\d+ bytes of requests in progress, limit 1000$/);
-  const small = handle(post(300));
+  const small = handle(smallRequest);
+  const during = parsePrometheus(metrics.registry.render());
+  assert.equal(sampleValue(during, "notify_api_inflight_request_bytes"), held);
   open();
   assert.equal((await first).status, 202);
   assert.equal((await small).status, 202);
   assert.equal((await handle(post(600))).status, 202);
+  const after = parsePrometheus(metrics.registry.render());
+  assert.equal(sampleValue(after, "notify_api_inflight_request_bytes"), 0);
+  assert.equal(
+    sampleValue(after, "notify_api_requests_total", { route: "/events", status: "503" }),
+    1,
+  );
+  assert.equal(
+    sampleValue(after, "notify_api_requests_total", { route: "/events", status: "202" }),
+    3,
+  );
+  assert.equal(sampleValue(after, "notify_api_events_accepted_total", { type: "registration" }), 3);
 });
 
 Deno.test("a lone request larger than the budget is still admitted", async () => {
@@ -73,6 +94,7 @@ Deno.test("a lone request larger than the budget is still admitted", async () =>
     publisher,
     recent: new RecentEvents({ ttlMs: 60_000, maxEntries: 100 }),
     logger: createLogger("test", { level: "error" }),
+    metrics: createApiMetrics(config),
     maxBodyBytes: 10_000,
     maxInflightBytes: 100,
     bodyTimeoutMs: 5000,

@@ -299,3 +299,79 @@ Deno.test("ports out of range and over-long default rule names are refused", () 
     "characters a default name may have",
   ]);
 });
+
+function env(vars: Record<string, string>): { get(name: string): string | undefined } {
+  return { get: (name) => vars[name] };
+}
+
+Deno.test("${NAME} references resolve at load, in mq keys, URLs, headers and bodies", () => {
+  const config = parseConfig(
+    JSON.stringify({
+      mq: { ...SEED.mq, access_key: "${RMQ_AK}", secret_key: "${RMQ_SK}" },
+      notifications: [rule({
+        http_url: "https://${VENDOR_HOST}/hooks",
+        headers: { "Content-Type": "application/json", "X-Api-Key": "${VENDOR_KEY}" },
+        body: { user_id: "{$.event.user_id}", env: "${DEPLOY_ENV}" },
+      })],
+    }),
+    {
+      env: env({
+        RMQ_AK: "ak-000111",
+        RMQ_SK: "sk-000222",
+        VENDOR_HOST: "vendor.example",
+        VENDOR_KEY: "key-333444",
+        DEPLOY_ENV: "staging",
+      }),
+    },
+  );
+  assert.equal(config.mq.access_key, "ak-000111");
+  assert.equal(config.notifications[0].http_url, "https://vendor.example/hooks");
+  assert.equal(config.notifications[0].headers["X-Api-Key"], "key-333444");
+  assert.deepEqual(config.notifications[0].body, { user_id: "{$.event.user_id}", env: "staging" });
+  assert.deepEqual(config.secrets.toSorted(), ["ak-000111", "key-333444", "sk-000222"]);
+});
+
+Deno.test("an unset variable fails the load, naming the variable and the field", () => {
+  assert.throws(
+    () =>
+      parseConfig(
+        JSON.stringify({ ...SEED, notifications: [rule({ headers: { A: "${NOPE_TOKEN}" } })] }),
+        { source: "c.json", env: env({}) },
+      ),
+    {
+      message:
+        "invalid config c.json:\n  notifications[0].headers.A: environment variable NOPE_TOKEN " +
+        "is not set",
+    },
+  );
+});
+
+Deno.test("credential headers are secrets even when written literally", () => {
+  const config = validateConfig({
+    ...SEED,
+    notifications: [rule({
+      headers: { Authorization: "Bearer literal-1234", "X-Trace": "visible" },
+    })],
+  }, { env: env({}) });
+  assert.deepEqual(config.secrets, ["Bearer literal-1234"]);
+});
+
+Deno.test("a config error never shows a secret that came from the environment", () => {
+  const secret = "tok.9876543210";
+  assert.throws(
+    () =>
+      validateConfig({
+        mq: { ...SEED.mq, access_key: "${AK}", secret_key: 42 },
+        notifications: [rule({ headers: { "X-Token": "${TOKEN}" }, queue_name: "${TOKEN}" })],
+      }, { env: env({ AK: secret, TOKEN: secret }) }),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.message.includes(secret), false, error.message);
+      assert.match(
+        error.message,
+        /notifications\[0\]\.queue_name: must be a RocketMQ topic name: .*, got "\[redacted\]"/,
+      );
+      return true;
+    },
+  );
+});

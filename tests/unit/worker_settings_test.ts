@@ -10,6 +10,8 @@ Deno.test("worker settings default to 64 deliveries in flight and 1024 prefetche
     concurrency: 64,
     prefetch: 1024,
     shutdownGraceMs: 30_000,
+    metricsPort: 9090,
+    metricsHost: "0.0.0.0",
   });
 });
 

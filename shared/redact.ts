@@ -1,6 +1,7 @@
 /**
- * Keeping secrets out of logs: header values that carry credentials are replaced before a
- * request is described.
+ * Keeping secrets out of logs and error messages: header values that carry credentials are
+ * replaced before a request is described, and the config's secret values (see
+ * `configSecrets` in config.ts) are replaced wherever they would appear in a printed line.
  *
  * @module
  */
@@ -65,4 +66,25 @@ export function redactUrl(url: string): string {
     }
   }
   return parsed.toString();
+}
+
+/** Secret values shorter than this are not searched for in text: too many false matches. */
+export const MIN_SECRET_LENGTH = 4;
+
+/**
+ * Replaces every occurrence of the given secret values in a text with {@linkcode REDACTED}.
+ * Values shorter than {@linkcode MIN_SECRET_LENGTH} are left alone.
+ *
+ * @param text E.g. a log line or an error message.
+ * @param secrets The values to hide.
+ * @returns The text without them.
+ */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length >= MIN_SECRET_LENGTH && out.includes(secret)) {
+      out = out.replaceAll(secret, REDACTED);
+    }
+  }
+  return out;
 }

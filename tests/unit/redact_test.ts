@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { isSecretHeader, REDACTED, redactHeaders, redactUrl } from "../../worker/redact.ts";
+import {
+  isSecretHeader,
+  REDACTED,
+  redactHeaders,
+  redactSecrets,
+  redactUrl,
+} from "../../shared/redact.ts";
 
 Deno.test("credential headers are redacted, others kept", () => {
   assert.deepEqual(
@@ -32,4 +38,12 @@ Deno.test("user info and secret-looking query values are redacted from URLs", ()
     "https://%5Bredacted%5D@v.test/hook?token=%5Bredacted%5D&id=7&api_key=%5Bredacted%5D&sig=%5Bredacted%5D",
   );
   assert.equal(redactUrl("https://v.test/a?b=c"), "https://v.test/a?b=c");
+});
+
+Deno.test("secret values are replaced wherever they appear, short ones are left alone", () => {
+  assert.equal(
+    redactSecrets("token=s3cr3t-value and again s3cr3t-value; key abc", ["s3cr3t-value", "abc"]),
+    `token=${REDACTED} and again ${REDACTED}; key abc`,
+  );
+  assert.equal(redactSecrets("nothing here", []), "nothing here");
 });
