@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { decodeEnvelope } from "../../shared/event.ts";
 import { provisionedConfig, TopicReader, uniqueSuffix } from "../helpers/broker.ts";
+import { parsePrometheus, sampleValue } from "../helpers/prometheus.ts";
 import { freePort, startService } from "../helpers/service.ts";
 
 const suffix = uniqueSuffix();
@@ -254,6 +255,40 @@ Deno.test("api against a real broker", testOptions, async (t) => {
       assert.deepEqual([health.status, await health.json()], [200, { status: "ok" }]);
       const ready = await fetch(`${base}/readyz`);
       assert.deepEqual([ready.status, await ready.json()], [200, { status: "ready" }]);
+    });
+
+    await t.step("metrics parse as Prometheus text and move with traffic", async () => {
+      async function scrape() {
+        const response = await fetch(`${base}/metrics`);
+        assert.equal(response.status, 200);
+        assert.match(response.headers.get("content-type")!, /^text\/plain; version=0\.0\.4/);
+        return parsePrometheus(await response.text());
+      }
+      const accepted = { type: "registration" };
+      const created = { route: "/events", status: "202" };
+      const invalid = { route: "/events", status: "400" };
+      const stored = { outcome: "stored" };
+      const before = await scrape();
+      const posted = await post(SEED_EVENT);
+      assert.equal(posted.status, 202);
+      await posted.body?.cancel();
+      const rejected = await post("{");
+      assert.equal(rejected.status, 400);
+      await rejected.body?.cancel();
+      const after = await scrape();
+      const delta = (name: string, labels: Record<string, string>) =>
+        (sampleValue(after, name, labels) ?? 0) - (sampleValue(before, name, labels) ?? 0);
+      assert.equal(delta("notify_api_events_accepted_total", accepted), 1);
+      assert.equal(delta("notify_api_requests_total", created), 1);
+      assert.equal(delta("notify_api_requests_total", invalid), 1);
+      assert.equal(delta("notify_api_publish_duration_seconds_count", stored), 1);
+      assert.equal(
+        sampleValue(after, "notify_api_requests_total", { route: "/metrics", status: "200" }),
+        1,
+        "the first scrape is counted by the second",
+      );
+      assert.ok(sampleValue(after, "process_resident_memory_bytes")! > 10_000_000);
+      await reader.take(1);
     });
 
     await t.step("200 parallel POSTs: all 202, all on the topic, none twice", async () => {

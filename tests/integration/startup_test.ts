@@ -94,3 +94,43 @@ Deno.test("api: a bad config exits 1 before connecting, listing every problem", 
     await Deno.remove(path);
   }
 });
+
+Deno.test("an unset ${VARIABLE} in the config stops both services, naming it", async () => {
+  const json = configFor("registration_queue", "notification_consumer_group");
+  json.notifications[0] = {
+    ...json.notifications[0],
+    http_url: "https://${NOTIFY_TEST_VENDOR_HOST}/hook",
+  };
+  const path = await configFile(json);
+  try {
+    for (const entry of ["api/main.ts", "worker/main.ts"]) {
+      const run = await runEntry(entry, ["--config", path]);
+      assert.equal(run.code, 1, run.stdout + run.stderr);
+      assert.equal(
+        run.stderr.trim(),
+        `error: invalid config ${path}:\n` +
+          "  notifications[0].http_url: environment variable NOTIFY_TEST_VENDOR_HOST is not set",
+      );
+    }
+    const json = await runEntry("worker/main.ts", ["--config", path], {
+      env: { LOG_FORMAT: "json" },
+    });
+    assert.equal(json.code, 1);
+    const record = JSON.parse(json.stderr.trim());
+    assert.equal(record.level, "error");
+    assert.match(record.msg, /environment variable NOTIFY_TEST_VENDOR_HOST is not set/);
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("an unknown LOG_LEVEL stops the service, naming the variable", async () => {
+  const run = await runEntry("api/main.ts", ["--config", "/nonexistent.json"], {
+    env: { LOG_LEVEL: "loud" },
+  });
+  assert.equal(run.code, 1);
+  assert.equal(
+    run.stderr.trim(),
+    'error: invalid environment: LOG_LEVEL: must be one of debug, info, warn, error, got "loud"',
+  );
+});

@@ -8,6 +8,7 @@ import { decodeEnvelope } from "../../shared/event.ts";
 import { type Config, deadLetterTopicOf } from "../../shared/config.ts";
 import { readTopic } from "../../rocketmq/dead_letters.ts";
 import { provisionedConfig, uniqueSuffix } from "../helpers/broker.ts";
+import { parsePrometheus, sampleValue } from "../helpers/prometheus.ts";
 import { freePort, type Service, startService } from "../helpers/service.ts";
 import { settle, startVendor, type Vendor } from "../helpers/vendor.ts";
 
@@ -33,11 +34,14 @@ function configFor(suffix: string, vendor: string, rules: Record<string, unknown
   };
 }
 
-async function startApi(config: unknown): Promise<{ api: Service; url: string }> {
+async function startApi(
+  config: unknown,
+  env: Record<string, string> = {},
+): Promise<{ api: Service; url: string }> {
   const port = freePort();
   const api = await startService("api/main.ts", {
     config,
-    env: { PORT: String(port) },
+    env: { PORT: String(port), ...env },
     readyLine: `API Server started on :${port}`,
   });
   return { api, url: `http://127.0.0.1:${port}` };
@@ -275,3 +279,95 @@ Deno.test("worker: two workers share the load and lose nothing", testOptions, as
     await vendor.close();
   }
 });
+
+Deno.test(
+  "worker: JSON logs parse, health endpoints answer, metrics move, env secrets stay hidden",
+  testOptions,
+  async () => {
+    const suffix = uniqueSuffix();
+    let calls = 0;
+    const vendor = startVendor(() => {
+      calls++;
+      return new Response(calls === 2 ? "down" : "ok", { status: calls === 2 ? 500 : 200 });
+    });
+    const token = `tok-${suffix}`;
+    const json = configFor(suffix, vendor.url, [{
+      name: "metered",
+      event_type: "metered",
+      http_url: "/m",
+      headers: { "Content-Type": "application/json", Authorization: "Bearer ${NOTIFY_IT_TOKEN}" },
+      body: { id: "{$.id}" },
+    }]);
+    await provisionedConfig(json, { NOTIFY_IT_TOKEN: token });
+    const logs = { LOG_FORMAT: "json", NOTIFY_IT_TOKEN: token };
+    const { api, url } = await startApi(json, logs);
+    const metricsPort = freePort();
+    const worker = await startService("worker/main.ts", {
+      config: json,
+      env: { ...logs, METRICS_PORT: String(metricsPort) },
+      readyLine: WORKER_READY,
+    });
+    const ops = `http://127.0.0.1:${metricsPort}`;
+    async function scrape() {
+      const response = await fetch(`${ops}/metrics`);
+      assert.equal(response.status, 200);
+      return parsePrometheus(await response.text());
+    }
+    try {
+      for (const path of ["/healthz", "/readyz"]) {
+        const response = await fetch(`${ops}${path}`);
+        assert.equal(response.status, 200, `${path}: ${await response.text()}`);
+      }
+      const first = await postEvent(url, { type: "metered", data: {} });
+      await until(() => vendor.requests.length >= 1, 30_000, "the first delivery");
+      const second = await postEvent(url, { type: "metered", data: {} });
+      await until(() => vendor.requests.length >= 3, 30_000, "a failed and a retried attempt");
+      const rule = "metered";
+      let parsed = await scrape();
+      const outcome = (o: string) =>
+        sampleValue(parsed, "notify_worker_deliveries_total", { rule, outcome: o });
+      // the vendor's answer reaches the vendor's log before the worker counts it
+      for (let tries = 0; outcome("success") !== 2 && tries < 50; tries++) {
+        await settle(200);
+        parsed = await scrape();
+      }
+      assert.equal(outcome("success"), 2);
+      assert.equal(outcome("retry"), 1);
+      assert.equal(outcome("dead_lettered"), 0);
+      assert.equal(
+        sampleValue(parsed, "notify_worker_attempt_duration_seconds_count", { rule }),
+        3,
+      );
+      assert.equal(sampleValue(parsed, "notify_worker_event_age_seconds_count", { rule }), 2);
+      assert.equal(sampleValue(parsed, "notify_worker_deliveries_in_flight", { rule }), 0);
+
+      await worker.stop("SIGTERM");
+      await api.stop("SIGTERM");
+      for (const [name, service] of [["worker", worker], ["api", api]] as const) {
+        const records = service.output.map((line) => {
+          try {
+            return JSON.parse(line);
+          } catch {
+            throw new Error(`${name} printed a line that is not JSON: ${line}`);
+          }
+        });
+        assert.ok(records.every((r) => typeof r.time === "string" && typeof r.level === "string"));
+        assert.ok(records.some((r) => r.msg === WORKER_READY || /^API Server started/.test(r.msg)));
+      }
+      assert.equal(vendor.requests[0].headers.get("authorization"), `Bearer ${token}`);
+      const leaked = [...worker.output, ...api.output].filter((line) => line.includes(token));
+      assert.deepEqual(leaked, [], "the token from the environment was printed");
+      const worked = worker.output.map((line) => JSON.parse(line));
+      for (const id of [first, second]) {
+        assert.ok(
+          worked.some((r) => r.msg === "delivered" && r.event_id === id && r.rule === rule),
+          `no delivered record for ${id}`,
+        );
+      }
+    } finally {
+      await worker.stop("SIGKILL");
+      await api.stop("SIGKILL");
+      await vendor.close();
+    }
+  },
+);
