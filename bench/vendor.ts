@@ -7,6 +7,7 @@
  */
 
 import { sleep } from "../shared/deadline.ts";
+import { Waiters } from "../tests/helpers/waiters.ts";
 
 /** A running benchmark vendor. */
 export interface BenchVendor {
@@ -37,7 +38,7 @@ export interface BenchVendorOptions {
 export function startBenchVendor(options: BenchVendorOptions = {}): BenchVendor {
   const delayMs = options.delayMs ?? 0;
   const runs = new Map<string, Map<number, number>>();
-  const waiters = new Set<() => void>();
+  const waiters = new Waiters();
   let requests = 0;
   function arrivals(run: string): Map<number, number> {
     let seen = runs.get(run);
@@ -52,7 +53,7 @@ export function startBenchVendor(options: BenchVendorOptions = {}): BenchVendor 
     const seq = Number(body.seq);
     if (!seen.has(seq)) {
       seen.set(seq, at);
-      for (const wake of waiters) wake();
+      waiters.notify();
     }
     if (delayMs > 0) await sleep(delayMs);
     return new Response("ok");
@@ -64,29 +65,12 @@ export function startBenchVendor(options: BenchVendorOptions = {}): BenchVendor 
     },
     arrivals,
     waitFor(run, count, timeoutMs) {
-      return new Promise((resolve, reject) => {
-        function check(): void {
-          if (arrivals(run).size < count) return;
-          cleanup();
-          resolve();
-        }
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(
-            new Error(
-              `vendor got ${
-                arrivals(run).size
-              } of ${count} events of run ${run} in ${timeoutMs} ms`,
-            ),
-          );
-        }, timeoutMs);
-        function cleanup(): void {
-          clearTimeout(timer);
-          waiters.delete(check);
-        }
-        waiters.add(check);
-        check();
-      });
+      return waiters.until(
+        () => arrivals(run).size >= count,
+        timeoutMs,
+        () =>
+          `vendor got ${arrivals(run).size} of ${count} events of run ${run} in ${timeoutMs} ms`,
+      );
     },
     async close() {
       await server.shutdown();

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { Waiters } from "./waiters.ts";
+
 /** One request the vendor received. */
 export interface VendorRequest {
   /** HTTP method. */
@@ -42,7 +44,7 @@ export interface Vendor {
  */
 export function startVendor(respond: Responder = () => new Response("ok")): Vendor {
   const requests: VendorRequest[] = [];
-  const waiters = new Set<() => void>();
+  const waiters = new Waiters();
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
     const url = new URL(req.url);
     const entry: VendorRequest = {
@@ -53,33 +55,19 @@ export function startVendor(respond: Responder = () => new Response("ok")): Vend
       at: Date.now(),
     };
     const index = requests.push(entry) - 1;
-    for (const wake of waiters) wake();
+    waiters.notify();
     return await respond(entry, index);
   });
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
     requests,
-    waitFor(count, timeoutMs = 60_000) {
-      return new Promise((resolve, reject) => {
-        function check(): void {
-          if (requests.length >= count) {
-            cleanup();
-            resolve(requests);
-          }
-        }
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(
-            new Error(`vendor got ${requests.length} of ${count} requests in ${timeoutMs} ms`),
-          );
-        }, timeoutMs);
-        function cleanup(): void {
-          clearTimeout(timer);
-          waiters.delete(check);
-        }
-        waiters.add(check);
-        check();
-      });
+    async waitFor(count, timeoutMs = 60_000) {
+      await waiters.until(
+        () => requests.length >= count,
+        timeoutMs,
+        () => `vendor got ${requests.length} of ${count} requests in ${timeoutMs} ms`,
+      );
+      return requests;
     },
     async close() {
       await server.shutdown();

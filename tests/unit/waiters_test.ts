@@ -1,0 +1,21 @@
+import assert from "node:assert/strict";
+import { Waiters } from "../helpers/waiters.ts";
+
+Deno.test("a waiter resolves on the notify that makes its condition true", async () => {
+  const waiters = new Waiters();
+  let count = 0;
+  const waiting = waiters.until(() => count >= 2, 5000, () => `only ${count}`);
+  count = 1;
+  waiters.notify();
+  count = 2;
+  waiters.notify();
+  await waiting;
+  await waiters.until(() => count >= 2, 5000, () => "already true");
+});
+
+Deno.test("a waiter rejects with the failure text after its timeout", async () => {
+  const waiters = new Waiters();
+  await assert.rejects(waiters.until(() => false, 10, () => "never came"), {
+    message: "never came",
+  });
+});
