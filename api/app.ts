@@ -7,6 +7,7 @@
 
 import { type Config, rulesFor } from "../shared/config.ts";
 import { createEnvelope, validateEventInput } from "../shared/event.ts";
+import { jsonResponse as json } from "../shared/http.ts";
 import type { Logger } from "../shared/log.ts";
 import { metricsResponse } from "../shared/metrics.ts";
 import type { EventPublisher } from "../shared/mq/producer.ts";
@@ -54,13 +55,6 @@ const ROUTES: Record<string, string[]> = {
   "/metrics": ["GET", "HEAD"],
 };
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json", ...headers },
-  });
-}
-
 function fail(
   status: number,
   error: string,
@@ -104,7 +98,7 @@ export function createHandler(options: AppOptions): (request: Request) => Promis
       return fail(503, "the API is handling too many request bytes at once; retry shortly", [{
         field: "body",
         message: `${inflightBytes} bytes of requests in progress, limit ${maxInflightBytes}`,
-      }], { "retry-after": "1", connection: "close" });
+      }], { "retry-after": String(options.retryAfterSeconds), connection: "close" });
     }
     inflightBytes += reserve;
     metrics.inflightBytes.set(undefined, inflightBytes);

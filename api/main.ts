@@ -6,7 +6,7 @@
  */
 
 import { topicsOf } from "../shared/config.ts";
-import { fail, runMain, setUpService } from "../shared/entry.ts";
+import { reportFatal, runMain, setUpService } from "../shared/entry.ts";
 import { startWhenReachable } from "../shared/mq/connect.ts";
 import { StartupError } from "../shared/mq/errors.ts";
 import { startPublisher } from "../shared/mq/producer.ts";
@@ -32,7 +32,7 @@ async function main(): Promise<number> {
   try {
     settings = apiSettingsFrom(Deno.env);
   } catch (error) {
-    return fail(logger, (error as Error).message);
+    return reportFatal(logger, (error as Error).message);
   }
   const signal = onShutdownSignal(() => {
     logger.info("shutting down: no new requests, finishing those in flight");
@@ -52,7 +52,7 @@ async function main(): Promise<number> {
     );
   } catch (error) {
     if (!(error instanceof StartupError)) throw error;
-    return fail(logger, error.message);
+    return reportFatal(logger, error.message);
   }
   if (publisher === undefined) return 0;
   const recent = new RecentEvents({ ttlMs: RECENT_TTL_MS, maxEntries: RECENT_MAX });
@@ -85,9 +85,12 @@ async function main(): Promise<number> {
   } catch (error) {
     await publisher.close();
     if (error instanceof Deno.errors.AddrInUse) {
-      return fail(logger, `port ${settings.port} is already in use; set PORT to a free port`);
+      return reportFatal(
+        logger,
+        `port ${settings.port} is already in use; set PORT to a free port`,
+      );
     }
-    return fail(
+    return reportFatal(
       logger,
       `cannot listen on ${settings.host}:${settings.port}: ${(error as Error).message}`,
     );

@@ -1,5 +1,5 @@
 /**
- * The API's Prometheus metrics, served at `GET /metrics` on its own port.
+ * The API's Prometheus metrics, served at `GET /metrics` on `PORT`, beside `/events`.
  *
  * | metric                                 | type      | labels          |
  * | -------------------------------------- | --------- | --------------- |
@@ -34,7 +34,7 @@ export interface ApiMetrics {
   publishSeconds: Histogram;
   /** Events stored on every topic they go to (duplicates of stored ids not counted again). */
   accepted: Counter;
-  /** Bytes of request bodies being handled right now. */
+  /** Bytes reserved for request bodies being handled (declared length, else the maximum). */
   inflightBytes: Gauge;
 }
 
@@ -66,7 +66,8 @@ export function createApiMetrics(config: Config): ApiMetrics {
       labelNames: ["type"],
     }),
     inflightBytes: registry.gauge("notify_api_inflight_request_bytes", {
-      help: "Bytes of POST /events bodies being handled right now (see MAX_INFLIGHT_BYTES).",
+      help: "Bytes reserved for POST /events bodies being handled: the declared length, or " +
+        "MAX_BODY_BYTES when none is declared (see MAX_INFLIGHT_BYTES).",
     }),
   };
   registerProcessMetrics(registry);

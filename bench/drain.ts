@@ -12,7 +12,7 @@ import {
   startBenchWorker,
   stopBenchService,
 } from "./context.ts";
-import { closedLoop } from "./load.ts";
+import { closedLoop, failureSummary } from "./load.ts";
 import type { DrainResult, DrainRun } from "./report.ts";
 import { peakRssBytes } from "./rss.ts";
 import type { BenchVendor } from "./vendor.ts";
@@ -37,8 +37,9 @@ async function fill(
     requests: events,
   });
   if (result.ok !== events) {
-    const why = [...result.failures].map(([text, n]) => `${n}x ${text}`).join("; ");
-    throw new Error(`filling the backlog stored ${result.ok} of ${events} events: ${why}`);
+    throw new Error(
+      `filling the backlog stored ${result.ok} of ${events} events: ${failureSummary(result)}`,
+    );
   }
 }
 
@@ -70,7 +71,7 @@ export async function benchDrain(context: BenchContext, rule: BenchRule): Promis
     const started = performance.now();
     const worker = await startBenchWorker(context, rule);
     try {
-      await vendor.waitFor(run, events, DRAIN_TIMEOUT_MS);
+      await vendor.waitFor(run, { count: events, timeoutMs: DRAIN_TIMEOUT_MS });
       const finished = performance.now();
       const times = [...vendor.arrivals(run).values()];
       const first = Math.min(...times);

@@ -13,7 +13,7 @@ import {
   startBenchWorker,
   stopBenchService,
 } from "./context.ts";
-import { openLoop } from "./load.ts";
+import { failureSummary, openLoop } from "./load.ts";
 import type { EndToEndResult, EndToEndRun } from "./report.ts";
 import { peakRssBytes, resetPeakRss } from "./rss.ts";
 import { apiSender } from "./senders.ts";
@@ -55,12 +55,13 @@ export async function benchEndToEnd(context: BenchContext): Promise<EndToEndResu
       });
       if (posted.failures.size > 0) {
         throw new Error(
-          `POST /events failed during the end-to-end run: ${
-            [...posted.failures].map(([text, n]) => `${n}x ${text}`).join("; ")
-          }`,
+          `POST /events failed during the end-to-end run: ${failureSummary(posted)}`,
         );
       }
-      await context.instant.waitFor(run, scheduled.size, ARRIVAL_TIMEOUT_MS);
+      await context.instant.waitFor(run, {
+        count: scheduled.size,
+        timeoutMs: ARRIVAL_TIMEOUT_MS,
+      });
       if (warmup) continue;
       const arrivals = context.instant.arrivals(run);
       const latencies = [...scheduled].map(([seq, at]) => arrivals.get(seq)! - at);

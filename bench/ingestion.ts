@@ -8,7 +8,7 @@
 
 import { freePort } from "../tests/helpers/service.ts";
 import { type BenchContext, ruleOf, startBenchApi, stopBenchService } from "./context.ts";
-import { closedLoop, type LoadResult, type Send } from "./load.ts";
+import { closedLoop, failureSummary, type LoadResult, type Send } from "./load.ts";
 import type { IngestionResult, ThroughputRun } from "./report.ts";
 import { peakRssBytes, resetPeakRss } from "./rss.ts";
 import { apiSender } from "./senders.ts";
@@ -28,10 +28,6 @@ function throughputRun(result: LoadResult): ThroughputRun {
 function describe(run: ThroughputRun): string {
   return `${run.eventsPerSecond.toFixed(0)} events/s, p50 ${run.p50Ms.toFixed(1)} ms, ` +
     `p99 ${run.p99Ms.toFixed(1)} ms${run.failed > 0 ? `, ${run.failed} failed` : ""}`;
-}
-
-function failureSummary(result: LoadResult): string {
-  return [...result.failures].map(([text, count]) => `${count}x ${text}`).join("; ");
 }
 
 /**

@@ -43,6 +43,16 @@ export interface OpenLoopOptions {
   onScheduled?: (seq: number, at: number) => void;
 }
 
+/**
+ * The failures of a run in one line, e.g. `3x POST /events answered 503; 1x timeout`.
+ *
+ * @param result A load run.
+ * @returns The summary, empty when nothing failed.
+ */
+export function failureSummary(result: LoadResult): string {
+  return [...result.failures].map(([text, count]) => `${count}x ${text}`).join("; ");
+}
+
 function failureText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

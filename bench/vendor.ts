@@ -18,9 +18,17 @@ export interface BenchVendor {
   /** First arrival (`performance.now()`) of each `seq` of a run. */
   arrivals(run: string): Map<number, number>;
   /** Resolves once `count` distinct events of `run` arrived; rejects after `timeoutMs`. */
-  waitFor(run: string, count: number, timeoutMs: number): Promise<void>;
+  waitFor(run: string, options: WaitForOptions): Promise<void>;
   /** Stops the server. */
   close(): Promise<void>;
+}
+
+/** Options for {@linkcode BenchVendor.waitFor}. */
+export interface WaitForOptions {
+  /** Distinct events to wait for. */
+  count: number;
+  /** How long to wait at most, in ms. */
+  timeoutMs: number;
 }
 
 /** Options for {@linkcode startBenchVendor}. */
@@ -64,13 +72,12 @@ export function startBenchVendor(options: BenchVendorOptions = {}): BenchVendor 
       return requests;
     },
     arrivals,
-    waitFor(run, count, timeoutMs) {
-      return waiters.until(
-        () => arrivals(run).size >= count,
+    waitFor(run, { count, timeoutMs }) {
+      return waiters.until(() => arrivals(run).size >= count, {
         timeoutMs,
-        () =>
+        failure: () =>
           `vendor got ${arrivals(run).size} of ${count} events of run ${run} in ${timeoutMs} ms`,
-      );
+      });
     },
     async close() {
       await server.shutdown();

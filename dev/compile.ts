@@ -1,7 +1,7 @@
 /**
  * `deno task compile`: builds `dist/notify-api` and `dist/notify-worker` with `deno compile`,
- * each with the permissions and V8 heap flags it needs baked in and the npm dependencies (the RocketMQ client and
- * its native crc32 addon included) embedded. Both take `--config PATH` like the tasks do.
+ * each with its permissions and V8 heap flags baked in and the npm dependencies (the RocketMQ
+ * client and its native crc32 addon included) embedded. Both take `--config PATH` like the tasks.
  *
  * `deno compile` needs Deno's runtime base binary ("denort"): it uses `DENORT_BIN` when set and
  * downloads it from Deno's host otherwise. Where neither works, this stops with one sentence.

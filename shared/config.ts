@@ -7,8 +7,8 @@
  * `notifications[1].http_url: must be an absolute http(s) URL, got "ftp://x"`.
  *
  * Any string may reference environment variables as `${NAME}` (resolved at load; an unset one is
- * a config error naming it). The resolved ACL keys and header values that are credentials are
- * the config's secrets: error messages and log lines never show them.
+ * a config error naming it). The ACL keys, credential header values and every value taken from
+ * the environment are the config's secrets: error messages and log lines never show them.
  *
  * @module
  */
@@ -179,9 +179,15 @@ export interface Config {
   notifications: NotificationRule[];
   /**
    * Values never to print: the ACL keys, the values of credential headers (`Authorization`,
-   * `X-Api-Key`, `*-Token`, ...) and whatever a header value took from the environment.
+   * `X-Api-Key`, `*-Token`, ...) and every value taken from the environment.
    */
   secrets: string[];
+}
+
+/** Options for {@linkcode ConfigError}. */
+export interface ConfigErrorOptions {
+  /** Values to replace by `[redacted]` in the messages. */
+  secrets?: readonly string[];
 }
 
 /** A config that cannot be used; `problems` lists every reason, each with its field. */
@@ -192,9 +198,10 @@ export class ConfigError extends Error {
   /**
    * @param source Where the config came from, e.g. its path.
    * @param problems Every problem found.
-   * @param secrets Values to hide from the messages.
+   * @param options Values to hide from the messages.
    */
-  constructor(source: string, problems: Problem[], secrets: readonly string[] = []) {
+  constructor(source: string, problems: Problem[], options: ConfigErrorOptions = {}) {
+    const secrets = options.secrets ?? [];
     const issues = problems.map((problem) => redactSecrets(formatProblem(problem), secrets));
     super(`invalid config ${source}:\n${issues.map((line) => `  ${line}`).join("\n")}`);
     this.name = "ConfigError";
@@ -222,7 +229,7 @@ function stringAt(document: unknown, ...path: string[]): string | undefined {
 /**
  * The values of a (resolved, not necessarily valid) config document that must never be printed:
  * `mq.access_key`, `mq.secret_key`, every value of a header named like a credential, and every
- * value a header took from the environment.
+ * value taken from the environment (a URL may carry a token as well as a header can).
  *
  * @param document The config document after `${NAME}` resolution.
  * @param uses The references that were resolved.
@@ -245,9 +252,7 @@ export function configSecrets(document: unknown, uses: readonly ReferenceUse[] =
     }
   }
   for (const use of uses) {
-    const inHeader = use.path[0] === "notifications" && use.path[2] === "headers";
-    const inKeys = use.path[0] === "mq" && /^(access|secret)_key$/.test(String(use.path[1]));
-    if ((inHeader || inKeys) && use.value !== "") secrets.add(use.value);
+    if (use.value !== "") secrets.add(use.value);
   }
   return [...secrets];
 }
@@ -285,9 +290,9 @@ export function validateConfig(json: unknown, options: ParseConfigOptions = {}):
   if (shape) throw new ConfigError(source, [shape]);
   const resolved = resolveEnvReferences(json, options.env ?? Deno.env);
   const secrets = configSecrets(resolved.value, resolved.uses);
-  if (resolved.problems.length > 0) throw new ConfigError(source, resolved.problems, secrets);
+  if (resolved.problems.length > 0) throw new ConfigError(source, resolved.problems, { secrets });
   const result = ConfigSchema.safeParse(resolved.value, { reportInput: true });
-  if (!result.success) throw new ConfigError(source, problemsFromZod(result.error), secrets);
+  if (!result.success) throw new ConfigError(source, problemsFromZod(result.error), { secrets });
   const problems: Problem[] = [];
   const seen = new Map<string, number>();
   const notifications: NotificationRule[] = [];
@@ -324,7 +329,7 @@ export function validateConfig(json: unknown, options: ParseConfigOptions = {}):
       problems.push({ field: formatPath(error.path, prefix), message: error.message });
     }
   });
-  if (problems.length > 0) throw new ConfigError(source, problems, secrets);
+  if (problems.length > 0) throw new ConfigError(source, problems, { secrets });
   return { mq: result.data.mq, notifications, secrets };
 }
 

@@ -10,6 +10,9 @@
 import { type Config, ConfigError, configPathFrom, loadConfig } from "./config.ts";
 import { createLogger, type Logger, logSettingsFrom } from "./log.ts";
 
+/** The running service's logger, once set up, so that an unexpected failure goes through it. */
+let serviceLogger: Logger | undefined;
+
 /** A service's config and logger. */
 export interface ServiceSetup {
   /** The validated config. */
@@ -28,7 +31,7 @@ export interface ServiceSetup {
  * @param message One sentence, lowercase.
  * @returns 1, the exit code for it.
  */
-export function fail(logger: Logger, message: string): number {
+export function reportFatal(logger: Logger, message: string): number {
   logger.fatal(message);
   return 1;
 }
@@ -56,20 +59,18 @@ export async function setUpService(
   try {
     const path = configPathFrom(args);
     const config = await loadConfig(path);
-    return {
-      config,
-      path,
-      logger: createLogger(name, { ...settings, secrets: config.secrets }),
-    };
+    serviceLogger = createLogger(name, { ...settings, secrets: config.secrets });
+    return { config, path, logger: serviceLogger };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    fail(early, error.message);
+    reportFatal(early, error.message);
     return undefined;
   }
 }
 
 /**
- * Runs `main` and exits with its code, or with 1 after printing an unexpected failure.
+ * Runs `main` and exits with its code, or with 1 after printing an unexpected failure through the
+ * service's logger (so in its format and without its secrets; the stack at debug level).
  *
  * @param main The service's main function, resolving to an exit code.
  */
@@ -77,8 +78,9 @@ export async function runMain(main: () => Promise<number>): Promise<never> {
   try {
     Deno.exit(await main());
   } catch (error) {
-    console.error(`error: unexpected failure: ${(error as Error)?.message ?? error}`);
-    if (Deno.env.get("LOG_LEVEL") === "debug") console.error(error);
+    const logger = serviceLogger ?? createLogger("notify");
+    logger.fatal(`unexpected failure: ${(error as Error)?.message ?? error}`);
+    logger.debug("stack of the unexpected failure", { stack: (error as Error)?.stack });
     Deno.exit(1);
   }
 }

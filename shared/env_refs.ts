@@ -1,6 +1,7 @@
 /**
  * `${NAME}` references to environment variables in config strings, so that secrets (ACL keys,
- * vendor tokens) live in the environment, not in config.json. `$${` writes a literal `${`.
+ * vendor tokens) live in the environment, not in config.json. `$${` writes a literal `${`, and
+ * a `${` not followed by a name character (as in `${$.event.price}`) is literal too.
  *
  * @module
  */
@@ -45,7 +46,8 @@ function resolveString(
       i += 3;
       continue;
     }
-    if (!text.startsWith("${", i)) {
+    // `${` starts a reference only before a name character, so `${$.event.x}` stays literal
+    if (!text.startsWith("${", i) || !/[A-Za-z0-9_]/.test(text[i + 2] ?? "")) {
       out += text[i++];
       continue;
     }

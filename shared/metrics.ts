@@ -66,12 +66,23 @@ function labelText(names: readonly string[], values: readonly string[], extra = 
 }
 
 /** Common part of all metrics: name, help, label names and the series by label values. */
-abstract class Metric<Series> {
+export abstract class Metric<Series> {
+  /** The metric's name, e.g. `notify_api_requests_total`. */
   readonly name: string;
+  /** What it measures. */
   readonly help: string;
+  /** The labels every series gives, in order. */
   readonly labelNames: readonly string[];
+  /** The series, by their label values. */
   protected readonly series = new Map<string, { values: string[]; data: Series }>();
 
+  /**
+   * Checks and stores the name and labels.
+   *
+   * @param name The metric's name.
+   * @param options Help text and label names.
+   * @throws {Error} When the name or a label name is not allowed.
+   */
   constructor(name: string, options: MetricOptions) {
     if (!NAME.test(name)) throw new Error(`invalid metric name ${JSON.stringify(name)}`);
     const labelNames = options.labelNames ?? [];
@@ -85,6 +96,7 @@ abstract class Metric<Series> {
     this.labelNames = labelNames;
   }
 
+  /** A new series' data. */
   protected abstract create(): Series;
 
   /** The series of `labels`, created on first use; labels must match `labelNames` exactly. */
@@ -112,6 +124,7 @@ abstract class Metric<Series> {
   /** The metric's lines in the exposition format. */
   abstract render(): string[];
 
+  /** The `# HELP` and `# TYPE` lines. */
   protected header(type: string): string[] {
     const help = this.help.replaceAll("\\", "\\\\").replaceAll("\n", "\\n");
     return [`# HELP ${this.name} ${help}`, `# TYPE ${this.name} ${type}`];
@@ -120,6 +133,7 @@ abstract class Metric<Series> {
 
 /** A value that only goes up, e.g. requests served. */
 export class Counter extends Metric<{ value: number }> {
+  /** A new series, at 0. */
   protected create(): { value: number } {
     return { value: 0 };
   }
@@ -135,11 +149,16 @@ export class Counter extends Metric<{ value: number }> {
     this.at(labels).value += amount;
   }
 
-  /** Declares a series with value 0, so that it shows before its first event. */
+  /**
+   * Declares a series with value 0, so that it shows before its first event.
+   *
+   * @param labels The series (omit for an unlabelled counter).
+   */
   touch(labels?: Labels): void {
     this.at(labels);
   }
 
+  /** The counter's lines in the exposition format. */
   render(): string[] {
     const lines = this.header("counter");
     for (const { values, data } of this.series.values()) {
@@ -153,6 +172,13 @@ export class Counter extends Metric<{ value: number }> {
 export class Gauge extends Metric<{ value: number }> {
   readonly #collect?: () => number;
 
+  /**
+   * Creates a gauge.
+   *
+   * @param name The metric's name.
+   * @param options Help, labels and an optional collect function.
+   * @throws {Error} When a collect function comes with labels.
+   */
   constructor(name: string, options: GaugeOptions) {
     super(name, options);
     if (options.collect !== undefined && this.labelNames.length > 0) {
@@ -161,6 +187,7 @@ export class Gauge extends Metric<{ value: number }> {
     this.#collect = options.collect;
   }
 
+  /** A new series, at 0. */
   protected create(): { value: number } {
     return { value: 0 };
   }
@@ -180,6 +207,7 @@ export class Gauge extends Metric<{ value: number }> {
     this.at(labels).value -= amount;
   }
 
+  /** The gauge's lines in the exposition format. */
   render(): string[] {
     const lines = this.header("gauge");
     if (this.#collect !== undefined) {
@@ -193,16 +221,28 @@ export class Gauge extends Metric<{ value: number }> {
   }
 }
 
-interface HistogramData {
+/** One histogram series: counts per bucket, sum and count of the observations. */
+export interface HistogramData {
+  /** Observations at or below each bucket's bound. */
   counts: number[];
+  /** Sum of all observations. */
   sum: number;
+  /** Number of observations. */
   count: number;
 }
 
 /** Observations counted into buckets, e.g. request durations in seconds. */
 export class Histogram extends Metric<HistogramData> {
+  /** Upper bounds of the buckets, ascending (`+Inf` is implied). */
   readonly buckets: readonly number[];
 
+  /**
+   * Creates a histogram.
+   *
+   * @param name The metric's name.
+   * @param options Help, labels and buckets.
+   * @throws {Error} When the buckets are empty or not ascending.
+   */
   constructor(name: string, options: HistogramOptions) {
     super(name, options);
     const sorted = options.buckets.every((b, i, all) => i === 0 || all[i - 1] < b);
@@ -212,6 +252,7 @@ export class Histogram extends Metric<HistogramData> {
     this.buckets = options.buckets;
   }
 
+  /** A new series, empty. */
   protected create(): HistogramData {
     return { counts: this.buckets.map(() => 0), sum: 0, count: 0 };
   }
@@ -231,6 +272,7 @@ export class Histogram extends Metric<HistogramData> {
     data.count++;
   }
 
+  /** The histogram's lines in the exposition format: buckets, sum and count per series. */
   render(): string[] {
     const lines = this.header("histogram");
     for (const { values, data } of this.series.values()) {

@@ -72,7 +72,8 @@ export function redactUrl(url: string): string {
 export const MIN_SECRET_LENGTH = 4;
 
 /**
- * Replaces every occurrence of the given secret values in a text with {@linkcode REDACTED}.
+ * Replaces every occurrence of the given secret values in a text with {@linkcode REDACTED}, also
+ * where they appear JSON-escaped (a log line in JSON format, a quoted value in a message).
  * Values shorter than {@linkcode MIN_SECRET_LENGTH} are left alone.
  *
  * @param text E.g. a log line or an error message.
@@ -82,8 +83,10 @@ export const MIN_SECRET_LENGTH = 4;
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) {
-    if (secret.length >= MIN_SECRET_LENGTH && out.includes(secret)) {
-      out = out.replaceAll(secret, REDACTED);
+    if (secret.length < MIN_SECRET_LENGTH) continue;
+    // as written, and as it appears inside a JSON string (quotes and backslashes escaped)
+    for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) {
+      if (out.includes(form)) out = out.replaceAll(form, REDACTED);
     }
   }
   return out;

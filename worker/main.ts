@@ -6,7 +6,8 @@
  * @module
  */
 
-import { fail, runMain, setUpService } from "../shared/entry.ts";
+import { settlesWithin } from "../shared/deadline.ts";
+import { reportFatal, runMain, setUpService } from "../shared/entry.ts";
 import { startWhenReachable } from "../shared/mq/connect.ts";
 import { StartupError } from "../shared/mq/errors.ts";
 import { aborted, onShutdownSignal } from "../shared/signals.ts";
@@ -23,7 +24,7 @@ async function main(): Promise<number> {
   try {
     settings = workerSettingsFrom(Deno.env);
   } catch (error) {
-    return fail(logger, (error as Error).message);
+    return reportFatal(logger, (error as Error).message);
   }
   const metrics = createWorkerMetrics(config);
   let phase: WorkerPhase = "starting";
@@ -37,12 +38,12 @@ async function main(): Promise<number> {
     });
   } catch (error) {
     if (error instanceof Deno.errors.AddrInUse) {
-      return fail(
+      return reportFatal(
         logger,
         `port ${settings.metricsPort} is already in use; set METRICS_PORT to a free port`,
       );
     }
-    return fail(
+    return reportFatal(
       logger,
       `cannot listen on ${settings.metricsHost}:${settings.metricsPort}: ${
         (error as Error).message
@@ -75,7 +76,7 @@ async function main(): Promise<number> {
   } catch (error) {
     await ops.shutdown();
     if (!(error instanceof StartupError)) throw error;
-    return fail(logger, error.message);
+    return reportFatal(logger, error.message);
   }
   if (worker === undefined) {
     await ops.shutdown();
@@ -95,7 +96,9 @@ async function main(): Promise<number> {
       logger.info(`the RocketMQ consumers did not close within ${settings.shutdownGraceMs} ms`);
     }
   }
-  await ops.shutdown();
+  if (!await settlesWithin(ops.shutdown(), 5000)) {
+    logger.warn("the operator endpoints did not close within 5000 ms");
+  }
   logger.info("stopped");
   return 0;
 }

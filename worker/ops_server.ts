@@ -5,28 +5,26 @@
  * @module
  */
 
+import { jsonResponse as json } from "../shared/http.ts";
 import { metricsResponse, type Registry } from "../shared/metrics.ts";
 
 /** Where the worker is in its life. */
 export type WorkerPhase = "starting" | "running" | "stopping";
 
-/** Options for {@linkcode startOpsServer}. */
-export interface OpsServerOptions {
-  /** Port (0 picks a free one). */
-  port: number;
-  /** Listen address. */
-  host: string;
+/** What {@linkcode handleOpsRequest} answers from. */
+export interface OpsState {
   /** The metrics to serve. */
   registry: Registry;
   /** The worker's current phase, for `/readyz`. */
   phase(): WorkerPhase;
 }
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json", ...headers },
-  });
+/** Options for {@linkcode startOpsServer}. */
+export interface OpsServerOptions extends OpsState {
+  /** Port (0 picks a free one). */
+  port: number;
+  /** Listen address. */
+  host: string;
 }
 
 /**
@@ -38,7 +36,7 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
  */
 export function handleOpsRequest(
   request: Request,
-  options: Pick<OpsServerOptions, "registry" | "phase">,
+  options: OpsState,
 ): Response {
   const path = new URL(request.url).pathname;
   if (!["/healthz", "/readyz", "/metrics"].includes(path)) {

@@ -1,13 +1,13 @@
 /**
  * The worker's operational settings, from the environment.
  *
- * | variable             | default | meaning                                             |
- * | -------------------- | ------- | --------------------------------------------------- |
- * | `WORKER_CONCURRENCY` | `64`    | deliveries in flight at once, per notification rule |
- * | `WORKER_PREFETCH`    | `1024`  | messages received ahead of delivery, per rule       |
- * | `SHUTDOWN_GRACE_MS`  | `30000` | longest wait for in-flight deliveries at shutdown   |
- * | `METRICS_PORT`       | `9090`  | port of `/healthz`, `/readyz` and `/metrics`        |
- * | `METRICS_HOST`       | `0.0.0.0` | address of that listener                          |
+ * | variable             | default   | meaning                                                |
+ * | -------------------- | --------- | ------------------------------------------------------ |
+ * | `WORKER_CONCURRENCY` | `64`      | deliveries in flight at once, per notification rule    |
+ * | `WORKER_PREFETCH`    | `1024`    | messages received ahead, per rule (at least the above) |
+ * | `SHUTDOWN_GRACE_MS`  | `30000`   | longest wait for in-flight deliveries at shutdown      |
+ * | `METRICS_PORT`       | `9090`    | port of `/healthz`, `/readyz` and `/metrics`           |
+ * | `METRICS_HOST`       | `0.0.0.0` | address of that listener                               |
  *
  * The prefetch matters for throughput: the RocketMQ client stops receiving for a whole second
  * whenever its buffer is full, so a buffer no larger than the concurrency caps a rule at about

@@ -62,11 +62,10 @@ export function startVendor(respond: Responder = () => new Response("ok")): Vend
     url: `http://127.0.0.1:${server.addr.port}`,
     requests,
     async waitFor(count, timeoutMs = 60_000) {
-      await waiters.until(
-        () => requests.length >= count,
+      await waiters.until(() => requests.length >= count, {
         timeoutMs,
-        () => `vendor got ${requests.length} of ${count} requests in ${timeoutMs} ms`,
-      );
+        failure: () => `vendor got ${requests.length} of ${count} requests in ${timeoutMs} ms`,
+      });
       return requests;
     },
     async close() {

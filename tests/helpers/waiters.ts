@@ -5,6 +5,14 @@
  * @module
  */
 
+/** Options for {@linkcode Waiters.until}. */
+export interface UntilOptions {
+  /** How long to wait, in ms. */
+  timeoutMs: number;
+  /** Describes what was missing, for the error. */
+  failure: () => string;
+}
+
 /** Conditions waiting for the next change. */
 export class Waiters {
   readonly #checks = new Set<() => void>();
@@ -19,10 +27,10 @@ export class Waiters {
    * `timeoutMs` with the message `failure()` gives then.
    *
    * @param done The condition.
-   * @param timeoutMs How long to wait.
-   * @param failure Describes what was missing, for the error.
+   * @param options Timeout and failure message.
    */
-  until(done: () => boolean, timeoutMs: number, failure: () => string): Promise<void> {
+  until(done: () => boolean, options: UntilOptions): Promise<void> {
+    const { timeoutMs, failure } = options;
     return new Promise((resolve, reject) => {
       const check = (): void => {
         if (!done()) return;

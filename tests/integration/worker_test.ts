@@ -294,7 +294,8 @@ Deno.test(
     const json = configFor(suffix, vendor.url, [{
       name: "metered",
       event_type: "metered",
-      http_url: "/m",
+      // the token also rides in the URL, which the worker logs on every attempt
+      http_url: "/m?code=${NOTIFY_IT_TOKEN}",
       headers: { "Content-Type": "application/json", Authorization: "Bearer ${NOTIFY_IT_TOKEN}" },
       body: { id: "{$.id}" },
     }]);
@@ -355,6 +356,13 @@ Deno.test(
         assert.ok(records.some((r) => r.msg === WORKER_READY || /^API Server started/.test(r.msg)));
       }
       assert.equal(vendor.requests[0].headers.get("authorization"), `Bearer ${token}`);
+      assert.equal(vendor.requests[0].path, `/m?code=${token}`);
+      assert.ok(
+        worker.output.some((line) =>
+          line.includes('"url":"http://127.0.0.1:') && line.includes("[redacted]")
+        ),
+        "the attempt lines should show the URL with the token redacted",
+      );
       const leaked = [...worker.output, ...api.output].filter((line) => line.includes(token));
       assert.deepEqual(leaked, [], "the token from the environment was printed");
       const worked = worker.output.map((line) => JSON.parse(line));

@@ -9,6 +9,7 @@ import {
   topicsOf,
   validateConfig,
 } from "../../shared/config.ts";
+import { envOf } from "../helpers/env.ts";
 
 const SEED = {
   mq: {
@@ -300,10 +301,6 @@ Deno.test("ports out of range and over-long default rule names are refused", () 
   ]);
 });
 
-function env(vars: Record<string, string>): { get(name: string): string | undefined } {
-  return { get: (name) => vars[name] };
-}
-
 Deno.test("${NAME} references resolve at load, in mq keys, URLs, headers and bodies", () => {
   const config = parseConfig(
     JSON.stringify({
@@ -315,7 +312,7 @@ Deno.test("${NAME} references resolve at load, in mq keys, URLs, headers and bod
       })],
     }),
     {
-      env: env({
+      env: envOf({
         RMQ_AK: "ak-000111",
         RMQ_SK: "sk-000222",
         VENDOR_HOST: "vendor.example",
@@ -328,7 +325,13 @@ Deno.test("${NAME} references resolve at load, in mq keys, URLs, headers and bod
   assert.equal(config.notifications[0].http_url, "https://vendor.example/hooks");
   assert.equal(config.notifications[0].headers["X-Api-Key"], "key-333444");
   assert.deepEqual(config.notifications[0].body, { user_id: "{$.event.user_id}", env: "staging" });
-  assert.deepEqual(config.secrets.toSorted(), ["ak-000111", "key-333444", "sk-000222"]);
+  assert.deepEqual(config.secrets.toSorted(), [
+    "ak-000111",
+    "key-333444",
+    "sk-000222",
+    "staging",
+    "vendor.example",
+  ]);
 });
 
 Deno.test("an unset variable fails the load, naming the variable and the field", () => {
@@ -336,7 +339,7 @@ Deno.test("an unset variable fails the load, naming the variable and the field",
     () =>
       parseConfig(
         JSON.stringify({ ...SEED, notifications: [rule({ headers: { A: "${NOPE_TOKEN}" } })] }),
-        { source: "c.json", env: env({}) },
+        { source: "c.json", env: envOf({}) },
       ),
     {
       message:
@@ -352,7 +355,7 @@ Deno.test("credential headers are secrets even when written literally", () => {
     notifications: [rule({
       headers: { Authorization: "Bearer literal-1234", "X-Trace": "visible" },
     })],
-  }, { env: env({}) });
+  }, { env: envOf({}) });
   assert.deepEqual(config.secrets, ["Bearer literal-1234"]);
 });
 
@@ -363,7 +366,7 @@ Deno.test("a config error never shows a secret that came from the environment", 
       validateConfig({
         mq: { ...SEED.mq, access_key: "${AK}", secret_key: 42 },
         notifications: [rule({ headers: { "X-Token": "${TOKEN}" }, queue_name: "${TOKEN}" })],
-      }, { env: env({ AK: secret, TOKEN: secret }) }),
+      }, { env: envOf({ AK: secret, TOKEN: secret }) }),
     (error: unknown) => {
       assert.ok(error instanceof ConfigError);
       assert.equal(error.message.includes(secret), false, error.message);

@@ -1,9 +1,6 @@
 import assert from "node:assert/strict";
 import { createLogger, type LogLevel, logSettingsFrom } from "../../shared/log.ts";
-
-function env(vars: Record<string, string>): { get(name: string): string | undefined } {
-  return { get: (name) => vars[name] };
-}
+import { envOf } from "../helpers/env.ts";
 
 function capture(): { lines: [LogLevel, string][]; write(level: LogLevel, line: string): void } {
   const lines: [LogLevel, string][] = [];
@@ -11,19 +8,19 @@ function capture(): { lines: [LogLevel, string][]; write(level: LogLevel, line: 
 }
 
 Deno.test("LOG_LEVEL and LOG_FORMAT default to info and text, any case accepted", () => {
-  assert.deepEqual(logSettingsFrom(env({})), { level: "info", format: "text" });
-  assert.deepEqual(logSettingsFrom(env({ LOG_LEVEL: "DEBUG", LOG_FORMAT: "JSON" })), {
+  assert.deepEqual(logSettingsFrom(envOf({})), { level: "info", format: "text" });
+  assert.deepEqual(logSettingsFrom(envOf({ LOG_LEVEL: "DEBUG", LOG_FORMAT: "JSON" })), {
     level: "debug",
     format: "json",
   });
 });
 
 Deno.test("an unknown LOG_LEVEL or LOG_FORMAT is refused by name", () => {
-  assert.throws(() => logSettingsFrom(env({ LOG_LEVEL: "verbose" })), {
+  assert.throws(() => logSettingsFrom(envOf({ LOG_LEVEL: "verbose" })), {
     message:
       'invalid environment: LOG_LEVEL: must be one of debug, info, warn, error, got "verbose"',
   });
-  assert.throws(() => logSettingsFrom(env({ LOG_FORMAT: "yaml" })), {
+  assert.throws(() => logSettingsFrom(envOf({ LOG_FORMAT: "yaml" })), {
     message: 'invalid environment: LOG_FORMAT: must be one of text, json, got "yaml"',
   });
 });

@@ -47,3 +47,9 @@ Deno.test("secret values are replaced wherever they appear, short ones are left 
   );
   assert.equal(redactSecrets("nothing here", []), "nothing here");
 });
+
+Deno.test("a secret is found JSON-escaped too, as a JSON log line carries it", () => {
+  const secret = 'pa"ss\\word';
+  const line = JSON.stringify({ msg: `uses ${secret}` });
+  assert.equal(redactSecrets(line, [secret]), JSON.stringify({ msg: `uses ${REDACTED}` }));
+});

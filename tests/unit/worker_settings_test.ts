@@ -1,12 +1,9 @@
 import assert from "node:assert/strict";
 import { workerSettingsFrom } from "../../worker/settings.ts";
-
-function env(vars: Record<string, string>): { get(name: string): string | undefined } {
-  return { get: (name) => vars[name] };
-}
+import { envOf } from "../helpers/env.ts";
 
 Deno.test("worker settings default to 64 deliveries in flight and 1024 prefetched", () => {
-  assert.deepEqual(workerSettingsFrom(env({})), {
+  assert.deepEqual(workerSettingsFrom(envOf({})), {
     concurrency: 64,
     prefetch: 1024,
     shutdownGraceMs: 30_000,
@@ -16,13 +13,13 @@ Deno.test("worker settings default to 64 deliveries in flight and 1024 prefetche
 });
 
 Deno.test("the prefetch default grows with a concurrency above it", () => {
-  assert.equal(workerSettingsFrom(env({ WORKER_CONCURRENCY: "1000" })).prefetch, 1024);
-  assert.equal(workerSettingsFrom(env({ WORKER_CONCURRENCY: "1024" })).prefetch, 1024);
+  assert.equal(workerSettingsFrom(envOf({ WORKER_CONCURRENCY: "1000" })).prefetch, 1024);
+  assert.equal(workerSettingsFrom(envOf({ WORKER_CONCURRENCY: "1024" })).prefetch, 1024);
 });
 
 Deno.test("a prefetch below the concurrency is refused with both values", () => {
   assert.throws(
-    () => workerSettingsFrom(env({ WORKER_CONCURRENCY: "64", WORKER_PREFETCH: "16" })),
+    () => workerSettingsFrom(envOf({ WORKER_CONCURRENCY: "64", WORKER_PREFETCH: "16" })),
     {
       message:
         "invalid environment: WORKER_PREFETCH: must be at least WORKER_CONCURRENCY (64), got 16",
@@ -31,7 +28,7 @@ Deno.test("a prefetch below the concurrency is refused with both values", () => 
 });
 
 Deno.test("a prefetch that is not a whole number is refused by name", () => {
-  assert.throws(() => workerSettingsFrom(env({ WORKER_PREFETCH: "lots" })), {
+  assert.throws(() => workerSettingsFrom(envOf({ WORKER_PREFETCH: "lots" })), {
     message: 'invalid environment: WORKER_PREFETCH: must be an integer from 1 to 65536, got "lots"',
   });
 });
