@@ -23,6 +23,11 @@ export interface BenchPlan {
   runs: number;
   /** Warm-up before each ingestion concurrency, ms. */
   warmupMs: number;
+  /**
+   * Warm-up of the end-to-end runs, ms: longer, since it follows the ingestion scenario's heavy
+   * load on the broker and a freshly started worker.
+   */
+  endToEndWarmupMs: number;
   /** Length of each ingestion run, ms. */
   ingestionMs: number;
   /** Concurrencies of the ingestion runs. */

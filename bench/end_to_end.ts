@@ -39,7 +39,7 @@ export async function benchEndToEnd(context: BenchContext): Promise<EndToEndResu
     for (let i = 0; i <= plan.runs; i++) {
       const warmup = i === 0;
       const run = `e2e-${i}`;
-      const durationMs = warmup ? plan.warmupMs : plan.endToEndMs;
+      const durationMs = warmup ? plan.endToEndWarmupMs : plan.endToEndMs;
       context.progress(
         warmup
           ? "end-to-end: warming up"

@@ -38,6 +38,7 @@ const RESULTS_PATH = new URL("./RESULTS.md", import.meta.url);
 const FULL_PLAN: BenchPlan = {
   runs: 3,
   warmupMs: 3000,
+  endToEndWarmupMs: 10_000,
   ingestionMs: 5000,
   concurrencies: [1, 16, 64],
   endToEndRate: 200,
@@ -52,6 +53,7 @@ const QUICK_PLAN: BenchPlan = {
   ...FULL_PLAN,
   runs: 1,
   warmupMs: 500,
+  endToEndWarmupMs: 1000,
   ingestionMs: 1000,
   endToEndMs: 2000,
   drainEvents: 1000,
