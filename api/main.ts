@@ -7,6 +7,7 @@
 
 import { topicsOf } from "../shared/config.ts";
 import { reportFatal, runMain, setUpService } from "../shared/entry.ts";
+import { listenFailureMessage } from "../shared/http.ts";
 import { startWhenReachable } from "../shared/mq/connect.ts";
 import { StartupError } from "../shared/mq/errors.ts";
 import { startPublisher } from "../shared/mq/producer.ts";
@@ -84,15 +85,13 @@ async function main(): Promise<number> {
     }, handler);
   } catch (error) {
     await publisher.close();
-    if (error instanceof Deno.errors.AddrInUse) {
-      return reportFatal(
-        logger,
-        `port ${settings.port} is already in use; set PORT to a free port`,
-      );
-    }
     return reportFatal(
       logger,
-      `cannot listen on ${settings.host}:${settings.port}: ${(error as Error).message}`,
+      listenFailureMessage(error, {
+        host: settings.host,
+        port: settings.port,
+        portVariable: "PORT",
+      }),
     );
   }
   await aborted(signal);

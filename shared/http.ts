@@ -22,3 +22,27 @@ export function jsonResponse(
     headers: { "content-type": "application/json", ...headers },
   });
 }
+
+/** Where a service tried to listen. */
+export interface ListenAddress {
+  /** The address. */
+  host: string;
+  /** The port. */
+  port: number;
+  /** The environment variable that sets the port, e.g. `PORT`. */
+  portVariable: string;
+}
+
+/**
+ * The one sentence for a failed `Deno.serve`: a taken port names the variable that moves it.
+ *
+ * @param error What `Deno.serve` threw.
+ * @param where The address and the variable of its port.
+ * @returns E.g. `port 8080 is already in use; set PORT to a free port`.
+ */
+export function listenFailureMessage(error: unknown, where: ListenAddress): string {
+  if (error instanceof Deno.errors.AddrInUse) {
+    return `port ${where.port} is already in use; set ${where.portVariable} to a free port`;
+  }
+  return `cannot listen on ${where.host}:${where.port}: ${(error as Error)?.message ?? error}`;
+}

@@ -8,6 +8,7 @@
 
 import { settlesWithin } from "../shared/deadline.ts";
 import { reportFatal, runMain, setUpService } from "../shared/entry.ts";
+import { listenFailureMessage } from "../shared/http.ts";
 import { startWhenReachable } from "../shared/mq/connect.ts";
 import { StartupError } from "../shared/mq/errors.ts";
 import { aborted, onShutdownSignal } from "../shared/signals.ts";
@@ -37,17 +38,13 @@ async function main(): Promise<number> {
       phase: () => phase,
     });
   } catch (error) {
-    if (error instanceof Deno.errors.AddrInUse) {
-      return reportFatal(
-        logger,
-        `port ${settings.metricsPort} is already in use; set METRICS_PORT to a free port`,
-      );
-    }
     return reportFatal(
       logger,
-      `cannot listen on ${settings.metricsHost}:${settings.metricsPort}: ${
-        (error as Error).message
-      }`,
+      listenFailureMessage(error, {
+        host: settings.metricsHost,
+        port: settings.metricsPort,
+        portVariable: "METRICS_PORT",
+      }),
     );
   }
   const signal = onShutdownSignal(() => {
