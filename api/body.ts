@@ -37,6 +37,9 @@ export async function readBody(request: Request, options: ReadBodyOptions): Prom
     return { ok: false, failure: { kind: "too_large", limit: options.maxBytes, declared } };
   }
   if (request.body === null) return { ok: true, bytes: new Uint8Array() };
+  if (Number.isInteger(declared) && declared >= 0) {
+    return await readDeclared(request, declared, options);
+  }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -71,4 +74,37 @@ export async function readBody(request: Request, options: ReadBodyOptions): Prom
     offset += chunk.byteLength;
   }
   return { ok: true, bytes };
+}
+
+/**
+ * Reads a body whose length is declared and within the limit in one call, which costs far less
+ * than pulling chunks: the HTTP server never hands over more than the declared length. The
+ * received size is still checked, for requests not built by the server.
+ */
+async function readDeclared(
+  request: Request,
+  declared: number,
+  options: ReadBodyOptions,
+): Promise<BodyResult> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), options.timeoutMs);
+  });
+  const reading = request.bytes();
+  try {
+    const bytes = await Promise.race([reading, deadline]);
+    if (bytes === "timeout") {
+      // the answer closes the connection, which ends the read; its error is of no interest
+      reading.catch(() => {});
+      return { ok: false, failure: { kind: "timeout", timeoutMs: options.timeoutMs } };
+    }
+    if (bytes.byteLength > options.maxBytes) {
+      return { ok: false, failure: { kind: "too_large", limit: options.maxBytes, declared } };
+    }
+    return { ok: true, bytes };
+  } catch (error) {
+    return { ok: false, failure: { kind: "aborted", message: (error as Error).message } };
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -66,3 +66,32 @@ Deno.test("a slow-drip body is refused at the deadline", async () => {
   assert.deepEqual(result, { ok: false, failure: { kind: "timeout", timeoutMs: 300 } });
   assert.ok(Date.now() - started < 2000);
 });
+
+Deno.test("a declared length is read in one piece, and still bounded by the deadline", async () => {
+  const whole = new Request("http://x/events", {
+    method: "POST",
+    headers: { "content-length": "5" },
+    body: "hello",
+  });
+  assert.deepEqual(await readBody(whole, { maxBytes: 10, timeoutMs: 500 }), {
+    ok: true,
+    bytes: new TextEncoder().encode("hello"),
+  });
+  const { request } = streamingRequest(1000, 1, 50);
+  request.headers.set("content-length", "1000");
+  const result = await readBody(request, { maxBytes: 1 << 20, timeoutMs: 300 });
+  assert.deepEqual(result, { ok: false, failure: { kind: "timeout", timeoutMs: 300 } });
+});
+
+Deno.test("a body longer than its declared length is refused", async () => {
+  const request = new Request("http://x/events", {
+    method: "POST",
+    headers: { "content-length": "3" },
+    body: "x".repeat(2001),
+  });
+  const result = await readBody(request, { maxBytes: 2000, timeoutMs: 1000 });
+  assert.deepEqual(result, {
+    ok: false,
+    failure: { kind: "too_large", limit: 2000, declared: 3 },
+  });
+});
