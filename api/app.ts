@@ -6,7 +6,7 @@
  */
 
 import { type Config, rulesFor } from "../shared/config.ts";
-import { createEnvelope, validateEventInput } from "../shared/event.ts";
+import { createEnvelope, type Envelope, validateEventInput } from "../shared/event.ts";
 import { jsonResponse as json } from "../shared/http.ts";
 import type { Logger } from "../shared/log.ts";
 import { metricsResponse } from "../shared/metrics.ts";
@@ -54,6 +54,32 @@ const ROUTES: Record<string, string[]> = {
   "/readyz": ["GET", "HEAD"],
   "/metrics": ["GET", "HEAD"],
 };
+
+/** Decodes request bodies; `fatal` makes invalid UTF-8 an error instead of U+FFFD. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The topics of an event nobody could have sent before. */
+const NOTHING_STORED: ReadonlySet<string> = new Set();
+
+/**
+ * The path of a request's absolute URL, without its query: what `new URL(url).pathname` gives
+ * for the URLs an HTTP server builds, at a fraction of the cost (no parsing, no normalising).
+ *
+ * @param url An absolute URL such as `http://host:8080/events?x=1`.
+ * @returns Its path, e.g. `/events`; `/` when it has none.
+ */
+export function pathOf(url: string): string {
+  const scheme = url.indexOf("://");
+  let start = scheme < 0 ? 0 : scheme + 3;
+  while (start < url.length && url[start] !== "/" && url[start] !== "?" && url[start] !== "#") {
+    start++;
+  }
+  if (url[start] !== "/") return "/";
+  const query = url.indexOf("?", start);
+  const fragment = url.indexOf("#", start);
+  const end = Math.min(query < 0 ? url.length : query, fragment < 0 ? url.length : fragment);
+  return url.slice(start, end);
+}
 
 function fail(
   status: number,
@@ -142,7 +168,7 @@ export function createHandler(options: AppOptions): (request: Request) => Promis
     }
     let text: string;
     try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(read.bytes);
+      text = UTF8.decode(read.bytes);
     } catch {
       return fail(400, "request body is not valid UTF-8", [{
         field: "body",
@@ -171,39 +197,52 @@ export function createHandler(options: AppOptions): (request: Request) => Promis
     }
     const envelope = createEnvelope(input.value);
     const topics = [...new Set(rules.map((rule) => rule.queue_name))];
-    return await recent.exclusive(envelope.id, async () => {
-      const stored = recent.storedTopics(envelope.id);
-      const missing = topics.filter((topic) => !stored.has(topic));
-      if (missing.length === 0) {
-        logger.debug("duplicate event, already stored", { event_id: envelope.id });
-        return json(202, { id: envelope.id, duplicate: true });
-      }
-      const started = performance.now();
-      const results = await publisher.publish(envelope, missing);
+    // An id the API has just generated cannot be in use by another request, and no client can
+    // retry it before an answer tells it the id: it needs no lock, and memory only when a topic
+    // failed (the 503 hands the id out for the retry).
+    if (input.value.id === undefined) return await publish(envelope, topics, { fresh: true });
+    return await recent.exclusive(envelope.id, () => publish(envelope, topics, { fresh: false }));
+  }
+
+  /** Publishes to every topic that has not stored the event yet, then answers. */
+  async function publish(
+    envelope: Envelope,
+    topics: string[],
+    { fresh }: { fresh: boolean },
+  ): Promise<Response> {
+    const stored = fresh ? NOTHING_STORED : recent.storedTopics(envelope.id);
+    const missing = topics.filter((topic) => !stored.has(topic));
+    if (missing.length === 0) {
+      logger.debug("duplicate event, already stored", { event_id: envelope.id });
+      return json(202, { id: envelope.id, duplicate: true });
+    }
+    const started = performance.now();
+    const results = await publisher.publish(envelope, missing);
+    const failed = results.filter((result) => !result.ok);
+    if (!fresh || failed.length > 0) {
       for (const result of results) {
         if (result.ok) recent.markStored(envelope.id, result.topic);
       }
-      const failed = results.filter((result) => !result.ok);
-      metrics.publishSeconds.observe(
-        { outcome: failed.length === 0 ? "stored" : "failed" },
-        (performance.now() - started) / 1000,
-      );
-      if (failed.length === 0) {
-        metrics.accepted.inc({ type: envelope.type });
-        logger.debug("event accepted", { event_id: envelope.id, type: envelope.type, topics });
-        return json(202, { id: envelope.id });
-      }
-      logger.warn("event not stored", {
-        event_id: envelope.id,
-        failed: failed.map((r) => `${r.topic}: ${r.error}`).join("; "),
-      });
-      const body: ErrorBody = {
-        error: "the message broker did not store the event; retry with the same id",
-        details: failed.map((r) => ({ field: "queue_name", message: `${r.topic}: ${r.error}` })),
-        id: envelope.id,
-      };
-      return json(503, body, { "retry-after": String(options.retryAfterSeconds) });
+    }
+    metrics.publishSeconds.observe(
+      { outcome: failed.length === 0 ? "stored" : "failed" },
+      (performance.now() - started) / 1000,
+    );
+    if (failed.length === 0) {
+      metrics.accepted.inc({ type: envelope.type });
+      logger.debug("event accepted", { event_id: envelope.id, type: envelope.type, topics });
+      return json(202, { id: envelope.id });
+    }
+    logger.warn("event not stored", {
+      event_id: envelope.id,
+      failed: failed.map((r) => `${r.topic}: ${r.error}`).join("; "),
     });
+    const body: ErrorBody = {
+      error: "the message broker did not store the event; retry with the same id",
+      details: failed.map((r) => ({ field: "queue_name", message: `${r.topic}: ${r.error}` })),
+      id: envelope.id,
+    };
+    return json(503, body, { "retry-after": String(options.retryAfterSeconds) });
   }
 
   async function readiness(): Promise<Response> {
@@ -216,7 +255,7 @@ export function createHandler(options: AppOptions): (request: Request) => Promis
   }
 
   return async function handle(request: Request): Promise<Response> {
-    const path = new URL(request.url).pathname;
+    const path = pathOf(request.url);
     const response = await route(request, path);
     metrics.requests.inc({ route: routeLabel(path), status: String(response.status) });
     return response;
