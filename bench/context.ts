@@ -8,6 +8,7 @@
 
 import { type Config, type MqConfig, validateConfig } from "../shared/config.ts";
 import { type Service, startService } from "../tests/helpers/service.ts";
+import { type HttpPool, httpPool } from "./http_client.ts";
 import type { CeilingProducer } from "./senders.ts";
 import type { BenchVendor } from "./vendor.ts";
 
@@ -120,8 +121,8 @@ export interface BenchService {
   service: Service;
   /** Its process id, for memory readings. */
   pid: number;
-  /** The API's base URL (API only). */
-  url?: string;
+  /** Keep-alive connections to the API (API only). */
+  http?: HttpPool;
 }
 
 /**
@@ -138,7 +139,7 @@ export async function startBenchApi(context: BenchContext, port: number): Promis
     readyLine: "API Server started",
     runtimeArgs: context.runtimeArgs,
   });
-  return { service, pid: service.process.pid, url: `http://127.0.0.1:${port}` };
+  return { service, pid: service.process.pid, http: httpPool("127.0.0.1", port) };
 }
 
 /**
@@ -172,6 +173,7 @@ export async function startBenchWorker(
  * @param name Its name, for the error.
  */
 export async function stopBenchService(running: BenchService, name: string): Promise<void> {
+  running.http?.close();
   const status = await running.service.stop("SIGTERM");
   if (status.code !== 0) {
     throw new Error(

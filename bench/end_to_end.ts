@@ -48,7 +48,7 @@ export async function benchEndToEnd(context: BenchContext): Promise<EndToEndResu
       await resetPeakRss(api.pid);
       await resetPeakRss(worker.pid);
       const scheduled = new Map<number, number>();
-      const posted = await openLoop(apiSender(api.url!, { type: rule.event_type, run }), {
+      const posted = await openLoop(apiSender(api.http!, { type: rule.event_type, run }), {
         ratePerSecond: plan.endToEndRate,
         durationMs,
         onScheduled: (seq, at) => scheduled.set(seq, at),

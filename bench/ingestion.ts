@@ -44,7 +44,7 @@ export async function benchIngestion(context: BenchContext): Promise<IngestionRe
   try {
     let runNumber = 0;
     const nextRun = () => `ingest-${runNumber++}`;
-    const viaApi = (): Send => apiSender(api.url!, { type: rule.event_type, run: nextRun() });
+    const viaApi = (): Send => apiSender(api.http!, { type: rule.event_type, run: nextRun() });
     const direct = (): Send =>
       context.producer.sender(rule.queue_name, { type: rule.event_type, run: nextRun() });
     for (const concurrency of plan.concurrencies) {

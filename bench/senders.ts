@@ -13,6 +13,7 @@ import type { Logger } from "../shared/log.ts";
 import { clientOptions } from "../shared/mq/client_options.ts";
 import { NotifyProducer } from "../shared/mq/clients.ts";
 import { startClient } from "../shared/mq/connect.ts";
+import type { HttpPool } from "./http_client.ts";
 import type { Send } from "./load.ts";
 
 /** What every benchmark event carries, so that the vendor can tell events and runs apart. */
@@ -40,23 +41,20 @@ function eventData(run: string, seq: number): BenchEventData & Record<string, Js
 }
 
 /**
- * Sends events as `POST /events` and treats anything but 202 as a failure.
+ * Sends events as `POST /events` over the lean keep-alive client of `http_client.ts` and treats
+ * anything but 202 as a failure.
  *
- * @param apiUrl The API's base URL.
+ * @param http Connections to the API.
  * @param options Event type and run id.
  * @returns The sender.
  */
-export function apiSender(apiUrl: string, options: SenderOptions): Send {
-  const url = `${apiUrl}/events`;
-  const headers = { "content-type": "application/json" };
+export function apiSender(http: HttpPool, options: SenderOptions): Send {
   return async function send(seq: number): Promise<void> {
-    const response = await fetch(url, {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ type: options.type, data: eventData(options.run, seq) }),
-    });
-    await response.body?.cancel();
-    if (response.status !== 202) throw new Error(`POST /events answered ${response.status}`);
+    const answer = await http.postJson(
+      "/events",
+      JSON.stringify({ type: options.type, data: eventData(options.run, seq) }),
+    );
+    if (answer.status !== 202) throw new Error(`POST /events answered ${answer.status}`);
   };
 }
 
