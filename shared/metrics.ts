@@ -343,6 +343,14 @@ export function registerProcessMetrics(registry: Registry): void {
     help: "V8 heap in use, in bytes.",
     collect: () => Deno.memoryUsage().heapUsed,
   });
+  registry.gauge("process_heap_total_bytes", {
+    help: "V8 heap reserved from the system (used and free), in bytes.",
+    collect: () => Deno.memoryUsage().heapTotal,
+  });
+  registry.gauge("process_external_memory_bytes", {
+    help: "Memory of buffers and other objects held outside the V8 heap, in bytes.",
+    collect: () => Deno.memoryUsage().external,
+  });
   registry.gauge("process_start_time_seconds", {
     help: "Start time of the process since the Unix epoch, in seconds.",
     collect: () => started,
