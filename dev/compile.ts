@@ -9,7 +9,7 @@
  * @module
  */
 
-import { V8_FLAGS_ARG } from "../shared/v8_flags.ts";
+import { v8FlagsArg } from "../shared/v8_flags.ts";
 
 /** One binary to build. */
 export interface CompileTarget {
@@ -82,7 +82,7 @@ export async function compile(
     args: [
       "compile",
       ...target.permissions,
-      V8_FLAGS_ARG,
+      v8FlagsArg(target.entry),
       "--output",
       `${root}dist/${target.name}`,
       `${root}${target.entry}`,

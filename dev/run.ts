@@ -11,7 +11,7 @@ import { loadConfigOrExit } from "../shared/config.ts";
 import { integerFromEnv } from "../shared/env.ts";
 import { lines } from "../shared/lines.ts";
 import { aborted, onShutdownSignal } from "../shared/signals.ts";
-import { V8_FLAGS_ARG } from "../shared/v8_flags.ts";
+import { v8FlagsArg } from "../shared/v8_flags.ts";
 import { settlesWithin } from "../shared/deadline.ts";
 import { reportFailure } from "../rocketmq/cli.ts";
 import { stopBroker } from "../rocketmq/local_broker.ts";
@@ -35,7 +35,7 @@ interface Child {
 
 function spawn(name: string, entry: string, configPath: string): Child {
   const process = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", V8_FLAGS_ARG, `${ROOT}${entry}`, "--config", configPath],
+    args: ["run", "-A", v8FlagsArg(entry), `${ROOT}${entry}`, "--config", configPath],
     cwd: ROOT,
     stdin: "null",
     stdout: "piped",

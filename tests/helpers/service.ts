@@ -6,7 +6,7 @@
  */
 
 import { lines } from "../../shared/lines.ts";
-import { V8_FLAGS_ARG } from "../../shared/v8_flags.ts";
+import { v8FlagsArg } from "../../shared/v8_flags.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -59,7 +59,7 @@ export async function startService(entry: string, options: StartServiceOptions):
     args: [
       "run",
       "-A",
-      V8_FLAGS_ARG,
+      v8FlagsArg(entry),
       ...options.runtimeArgs ?? [],
       `${ROOT}${entry}`,
       "--config",
@@ -149,7 +149,7 @@ export async function runEntry(
   options: RunEntryOptions = {},
 ): Promise<RunResult> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", V8_FLAGS_ARG, `${ROOT}${entry}`, ...args],
+    args: ["run", "-A", v8FlagsArg(entry), `${ROOT}${entry}`, ...args],
     cwd: ROOT,
     env: { NO_COLOR: "1", METRICS_PORT: "0", ...options.env },
     stdin: "null",
