@@ -64,6 +64,25 @@ function progress(line: string): void {
   console.log(`bench: ${line}`);
 }
 
+/**
+ * Formats the written document the way `deno fmt` would (aligned tables, wrapped prose), so that
+ * a benchmark run leaves `deno task check` clean.
+ */
+async function formatMarkdown(path: string | URL): Promise<void> {
+  const file = path instanceof URL ? path.pathname : path;
+  const result = await new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--quiet", file],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!result.success) {
+    throw new Error(
+      `deno fmt ${file} failed: ${new TextDecoder().decode(result.stderr).trim()}`,
+    );
+  }
+}
+
 async function recordingCpu<T>(
   name: string,
   cpu: ScenarioCpu[],
@@ -167,6 +186,7 @@ async function main(): Promise<number> {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
     await Deno.writeTextFile(outPath, spliceResults(document, section));
+    await formatMarkdown(outPath);
     progress(`wrote ${outPath instanceof URL ? outPath.pathname : outPath}`);
   }
   const missed = checkTargets(results).filter((check) => !check.met);
