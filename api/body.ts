@@ -24,22 +24,29 @@ export interface ReadBodyOptions {
 
 /**
  * Reads a request's body, refusing it as soon as it exceeds the limit (by `Content-Length` or
- * by the bytes actually received) or takes longer than the deadline.
+ * by the bytes actually received) or takes longer than the deadline. A refused body's stream is
+ * cancelled, so nothing goes on receiving it after the answer: a sender still dripping bytes past
+ * the deadline holds neither memory nor the connection.
+ *
+ * With a declared length the read ends once that many bytes arrived, without waiting for the
+ * end-of-body signal, and a body that arrived in one chunk is returned without a copy: the HTTP
+ * server never hands over more than the declared length.
  *
  * @param request The request.
  * @param options Size limit and deadline.
  * @returns The bytes, or the reason they were refused.
  */
 export async function readBody(request: Request, options: ReadBodyOptions): Promise<BodyResult> {
-  const declared = Number(request.headers.get("content-length") ?? NaN);
-  if (Number.isFinite(declared) && declared > options.maxBytes) {
+  const header = request.headers.get("content-length");
+  const declared = header === null ? undefined : Number(header);
+  if (declared !== undefined && declared > options.maxBytes) {
     await request.body?.cancel().catch(() => {});
     return { ok: false, failure: { kind: "too_large", limit: options.maxBytes, declared } };
   }
   if (request.body === null) return { ok: true, bytes: new Uint8Array() };
-  if (Number.isInteger(declared) && declared >= 0) {
-    return await readDeclared(request, declared, options);
-  }
+  const expected = declared !== undefined && Number.isInteger(declared) && declared >= 0
+    ? declared
+    : Number.POSITIVE_INFINITY;
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -48,7 +55,7 @@ export async function readBody(request: Request, options: ReadBodyOptions): Prom
     timer = setTimeout(() => resolve("timeout"), options.timeoutMs);
   });
   try {
-    while (true) {
+    while (size < expected) {
       const next = await Promise.race([reader.read(), deadline]);
       if (next === "timeout") {
         await reader.cancel().catch(() => {});
@@ -58,7 +65,12 @@ export async function readBody(request: Request, options: ReadBodyOptions): Prom
       size += next.value.byteLength;
       if (size > options.maxBytes) {
         await reader.cancel().catch(() => {});
-        return { ok: false, failure: { kind: "too_large", limit: options.maxBytes } };
+        return {
+          ok: false,
+          failure: Number.isFinite(expected)
+            ? { kind: "too_large", limit: options.maxBytes, declared: expected }
+            : { kind: "too_large", limit: options.maxBytes },
+        };
       }
       chunks.push(next.value);
     }
@@ -67,44 +79,16 @@ export async function readBody(request: Request, options: ReadBodyOptions): Prom
   } finally {
     clearTimeout(timer);
   }
+  reader.releaseLock();
+  return { ok: true, bytes: chunks.length === 1 ? chunks[0] : concat(chunks, size) };
+}
+
+function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return { ok: true, bytes };
-}
-
-/**
- * Reads a body whose length is declared and within the limit in one call, which costs far less
- * than pulling chunks: the HTTP server never hands over more than the declared length. The
- * received size is still checked, for requests not built by the server.
- */
-async function readDeclared(
-  request: Request,
-  declared: number,
-  options: ReadBodyOptions,
-): Promise<BodyResult> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), options.timeoutMs);
-  });
-  const reading = request.bytes();
-  try {
-    const bytes = await Promise.race([reading, deadline]);
-    if (bytes === "timeout") {
-      // the answer closes the connection, which ends the read; its error is of no interest
-      reading.catch(() => {});
-      return { ok: false, failure: { kind: "timeout", timeoutMs: options.timeoutMs } };
-    }
-    if (bytes.byteLength > options.maxBytes) {
-      return { ok: false, failure: { kind: "too_large", limit: options.maxBytes, declared } };
-    }
-    return { ok: true, bytes };
-  } catch (error) {
-    return { ok: false, failure: { kind: "aborted", message: (error as Error).message } };
-  } finally {
-    clearTimeout(timer);
-  }
+  return bytes;
 }

@@ -232,6 +232,41 @@ Deno.test("api against a real broker", testOptions, async (t) => {
       }
     });
 
+    await t.step("408 also for a body of declared length that keeps dripping", async () => {
+      // a raw socket: fetch cannot send a Content-Length with a body that never completes
+      const connection = await Deno.connect({ hostname: "127.0.0.1", port });
+      const encoder = new TextEncoder();
+      await connection.write(encoder.encode(
+        "POST /events HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n" +
+          'content-length: 100000\r\n\r\n{"type": "registration", "data": {',
+      ));
+      let dripping = true;
+      const drip = (async () => {
+        while (dripping) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          await connection.write(encoder.encode(" ")).catch(() => (dripping = false));
+        }
+      })();
+      const started = Date.now();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      try {
+        const buffer = new Uint8Array(4096);
+        const n = await Promise.race([
+          connection.read(buffer),
+          new Promise<"late">((resolve) => timer = setTimeout(() => resolve("late"), 5000)),
+        ]);
+        assert.ok(typeof n === "number", `no answer within 5 s (${n})`);
+        const answer = new TextDecoder().decode(buffer.subarray(0, n));
+        assert.match(answer, /^HTTP\/1\.1 408 /, answer);
+        assert.ok(Date.now() - started < 3000, `408 after ${Date.now() - started} ms`);
+      } finally {
+        clearTimeout(timer);
+        dripping = false;
+        await drip;
+        connection.close();
+      }
+    });
+
     await t.step("422: an event type with no notification configured", async () => {
       const body = await errorOf(await post(JSON.stringify({ type: "unknown", data: {} })), 422);
       assert.equal(body.error, 'no notification is configured for event type "unknown"');

@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
 import { readBody } from "../../api/body.ts";
 
-/** A request whose body is produced chunk by chunk, counting what the reader pulled. */
+/**
+ * A request whose body is produced chunk by chunk, counting what the reader pulled and whether
+ * the reader cancelled the stream.
+ */
 function streamingRequest(chunks: number, chunkSize: number, delayMs = 0) {
-  const pulled = { bytes: 0 };
+  const pulled = { bytes: 0, cancelled: false };
   let left = chunks;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -14,6 +17,9 @@ function streamingRequest(chunks: number, chunkSize: number, delayMs = 0) {
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       pulled.bytes += chunkSize;
       controller.enqueue(new Uint8Array(chunkSize).fill(0x20));
+    },
+    cancel() {
+      pulled.cancelled = true;
     },
   }, { highWaterMark: 0 });
   return { request: new Request("http://x/events", { method: "POST", body }), pulled };
@@ -67,7 +73,7 @@ Deno.test("a slow-drip body is refused at the deadline", async () => {
   assert.ok(Date.now() - started < 2000);
 });
 
-Deno.test("a declared length is read in one piece, and still bounded by the deadline", async () => {
+Deno.test("a declared length ends the read, and is still bounded by the deadline", async () => {
   const whole = new Request("http://x/events", {
     method: "POST",
     headers: { "content-length": "5" },
@@ -77,10 +83,28 @@ Deno.test("a declared length is read in one piece, and still bounded by the dead
     ok: true,
     bytes: new TextEncoder().encode("hello"),
   });
+  const inPieces = streamingRequest(4, 256);
+  inPieces.request.headers.set("content-length", "1024");
+  const read = await readBody(inPieces.request, { maxBytes: 2048, timeoutMs: 500 });
+  assert.ok(read.ok);
+  assert.equal(read.bytes.byteLength, 1024);
   const { request } = streamingRequest(1000, 1, 50);
   request.headers.set("content-length", "1000");
   const result = await readBody(request, { maxBytes: 1 << 20, timeoutMs: 300 });
   assert.deepEqual(result, { ok: false, failure: { kind: "timeout", timeoutMs: 300 } });
+});
+
+Deno.test("a body refused at the deadline stops being received", async () => {
+  for (const declared of [undefined, "1000"]) {
+    const { request, pulled } = streamingRequest(1000, 1, 20);
+    if (declared !== undefined) request.headers.set("content-length", declared);
+    const result = await readBody(request, { maxBytes: 1 << 20, timeoutMs: 200 });
+    assert.equal(result.ok, false);
+    assert.equal(pulled.cancelled, true, `content-length ${declared}: stream not cancelled`);
+    const atAnswer = pulled.bytes;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.ok(pulled.bytes <= atAnswer + 1, `still reading: ${atAnswer} -> ${pulled.bytes} bytes`);
+  }
 });
 
 Deno.test("a body longer than its declared length is refused", async () => {
