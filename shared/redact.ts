@@ -74,7 +74,8 @@ export const MIN_SECRET_LENGTH = 4;
 /**
  * Replaces every occurrence of the given secret values in a text with {@linkcode REDACTED}, also
  * where they appear JSON-escaped (a log line in JSON format, a quoted value in a message).
- * Values shorter than {@linkcode MIN_SECRET_LENGTH} are left alone.
+ * Values shorter than {@linkcode MIN_SECRET_LENGTH} are left alone. Longer values are replaced
+ * first, so that a secret containing a shorter one is hidden whole, not around the shorter one.
  *
  * @param text E.g. a log line or an error message.
  * @param secrets The values to hide.
@@ -82,7 +83,10 @@ export const MIN_SECRET_LENGTH = 4;
  */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of secrets) {
+  const longestFirst = secrets.length < 2
+    ? secrets
+    : [...secrets].sort((a, b) => b.length - a.length);
+  for (const secret of longestFirst) {
     if (secret.length < MIN_SECRET_LENGTH) continue;
     // as written, and as it appears inside a JSON string (quotes and backslashes escaped)
     for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) {

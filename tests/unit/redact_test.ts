@@ -53,3 +53,13 @@ Deno.test("a secret is found JSON-escaped too, as a JSON log line carries it", (
   const line = JSON.stringify({ msg: `uses ${secret}` });
   assert.equal(redactSecrets(line, [secret]), JSON.stringify({ msg: `uses ${REDACTED}` }));
 });
+
+Deno.test("a secret containing a shorter one is hidden whole, whatever their order", () => {
+  const url = "https://hooks.example.com/T0/SECRETPATH";
+  for (const secrets of [["hooks.example.com", url], [url, "hooks.example.com"]]) {
+    assert.equal(
+      redactSecrets(`url=${url} host=hooks.example.com`, secrets),
+      `url=${REDACTED} host=${REDACTED}`,
+    );
+  }
+});
