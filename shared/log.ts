@@ -84,7 +84,7 @@ function envValue(name: string): string | undefined {
  */
 export function logSettingsFrom(env: EnvReader): LogSettings {
   const level = (env.get("LOG_LEVEL") || "info").toLowerCase();
-  if (!(level in LEVELS)) {
+  if (!Object.hasOwn(LEVELS, level)) {
     throw new Error(
       `invalid environment: LOG_LEVEL: must be one of ${Object.keys(LEVELS).join(", ")}, got ${
         JSON.stringify(env.get("LOG_LEVEL"))

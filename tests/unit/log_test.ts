@@ -20,6 +20,9 @@ Deno.test("an unknown LOG_LEVEL or LOG_FORMAT is refused by name", () => {
     message:
       'invalid environment: LOG_LEVEL: must be one of debug, info, warn, error, got "verbose"',
   });
+  for (const inherited of ["constructor", "__proto__", "toString"]) {
+    assert.throws(() => logSettingsFrom(envOf({ LOG_LEVEL: inherited })), /LOG_LEVEL/, inherited);
+  }
   assert.throws(() => logSettingsFrom(envOf({ LOG_FORMAT: "yaml" })), {
     message: 'invalid environment: LOG_FORMAT: must be one of text, json, got "yaml"',
   });
