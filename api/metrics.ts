@@ -42,7 +42,8 @@ export interface ApiMetrics {
 export const ROUTE_LABELS: readonly string[] = ["/events", "/healthz", "/readyz", "/metrics"];
 
 /**
- * Creates the API's metrics, with a zero series for each configured event type and outcome.
+ * Creates the API's metrics, each with its series at zero from the start: accepted events for
+ * every configured event type, publish durations for both outcomes, and the in-flight bytes.
  *
  * @param config The config, for the event types.
  * @returns The metrics.
@@ -74,6 +75,8 @@ export function createApiMetrics(config: Config): ApiMetrics {
   for (const type of new Set(config.notifications.map((rule) => rule.event_type))) {
     metrics.accepted.touch({ type });
   }
+  for (const outcome of ["stored", "failed"]) metrics.publishSeconds.touch({ outcome });
+  metrics.inflightBytes.set(undefined, 0);
   return metrics;
 }
 

@@ -100,13 +100,31 @@ export abstract class Metric<Series> {
   protected abstract create(): Series;
 
   /**
+   * Declares a series at its initial value (a count of 0, an empty histogram), so that it shows
+   * before its first event.
+   *
+   * @param labels The series (omit for an unlabelled metric).
+   */
+  touch(labels?: Labels): void {
+    this.at(labels);
+  }
+
+  /**
    * The series of `labels`, created on first use; labels must match `labelNames` exactly. On the
    * hot path (an existing series) this is one string join and one map lookup.
    */
   protected at(labels: Labels = {}): Series {
     let key = "";
-    for (const name of this.labelNames) key += `${labels[name]}\u0000`;
-    const found = this.series.get(key);
+    let complete = true;
+    for (const name of this.labelNames) {
+      const value = labels[name];
+      if (value === undefined) {
+        complete = false;
+        break;
+      }
+      key += `${value}\u0000`;
+    }
+    const found = complete ? this.series.get(key) : undefined;
     if (found !== undefined && Object.keys(labels).length === this.labelNames.length) {
       return found.data;
     }
@@ -151,15 +169,6 @@ export class Counter extends Metric<{ value: number }> {
   inc(labels?: Labels, amount = 1): void {
     if (!(amount >= 0)) throw new Error(`counter ${this.name} cannot grow by ${amount}`);
     this.at(labels).value += amount;
-  }
-
-  /**
-   * Declares a series with value 0, so that it shows before its first event.
-   *
-   * @param labels The series (omit for an unlabelled counter).
-   */
-  touch(labels?: Labels): void {
-    this.at(labels);
   }
 
   /** The counter's lines in the exposition format. */

@@ -50,12 +50,23 @@ Deno.test("label values are escaped so that quotes, backslashes and newlines sur
 Deno.test("a declared series shows with 0 before its first event", () => {
   const registry = new Registry();
   registry.counter("t_total", { help: "x", labelNames: ["outcome"] }).touch({ outcome: "retry" });
-  assert.equal(sampleValue(parsePrometheus(registry.render()), "t_total", { outcome: "retry" }), 0);
+  registry.histogram("h_seconds", { help: "x", labelNames: ["rule"], buckets: [1] }).touch({
+    rule: "a",
+  });
+  const parsed = parsePrometheus(registry.render());
+  assert.equal(sampleValue(parsed, "t_total", { outcome: "retry" }), 0);
+  assert.equal(sampleValue(parsed, "h_seconds_count", { rule: "a" }), 0);
+  assert.equal(sampleValue(parsed, "h_seconds_bucket", { rule: "a", le: "+Inf" }), 0);
 });
 
 Deno.test("misuse fails loudly with the metric's name", () => {
   const registry = new Registry();
   const counter = registry.counter("t_total", { help: "x", labelNames: ["a"] });
+  assert.throws(() => counter.inc({ b: "1" }), {
+    message: "metric t_total takes labels [a], got [b]",
+  });
+  // a wrong name must not land in an existing series whose value reads the same
+  counter.inc({ a: "undefined" });
   assert.throws(() => counter.inc({ b: "1" }), {
     message: "metric t_total takes labels [a], got [b]",
   });
