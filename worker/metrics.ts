@@ -28,7 +28,7 @@ import {
 } from "../shared/metrics.ts";
 
 /** What became of one message for one rule. */
-export type DeliveryOutcome = "success" | "retry" | "dead_lettered";
+export type DeliveryOutcome = "success" | "retry" | "dead_lettered" | "skipped";
 
 /** The worker's metrics. */
 export interface WorkerMetrics {
@@ -62,7 +62,8 @@ const AGE_BUCKETS: readonly number[] = [
 ];
 
 /**
- * Creates the worker's metrics with a zero series for every rule and outcome.
+ * Creates the worker's metrics with a zero series for every rule and outcome, and an empty
+ * histogram per rule.
  *
  * @param config The config, for the rule names.
  * @returns The metrics.
@@ -72,8 +73,8 @@ export function createWorkerMetrics(config: Config): WorkerMetrics {
   const metrics: WorkerMetrics = {
     registry,
     deliveries: registry.counter("notify_worker_deliveries_total", {
-      help: "Messages handled per rule, by outcome: success, retry (RocketMQ redelivers later) " +
-        "or dead_lettered.",
+      help: "Messages handled per rule, by outcome: success, retry (RocketMQ redelivers later), " +
+        "dead_lettered, or skipped (acknowledged unsent: another event type than the rule's).",
       labelNames: ["rule", "outcome"],
     }),
     attemptSeconds: registry.histogram("notify_worker_attempt_duration_seconds", {
@@ -94,10 +95,11 @@ export function createWorkerMetrics(config: Config): WorkerMetrics {
   };
   registerProcessMetrics(registry);
   for (const { name: rule } of config.notifications) {
-    for (const outcome of ["success", "retry", "dead_lettered"] satisfies DeliveryOutcome[]) {
-      metrics.deliveries.touch({ rule, outcome });
-    }
+    const outcomes = ["success", "retry", "dead_lettered", "skipped"] satisfies DeliveryOutcome[];
+    for (const outcome of outcomes) metrics.deliveries.touch({ rule, outcome });
     metrics.inFlight.set({ rule }, 0);
+    metrics.attemptSeconds.touch({ rule });
+    metrics.eventAgeSeconds.touch({ rule });
   }
   return metrics;
 }

@@ -96,6 +96,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
           rule: rule.name,
           type: envelope.type,
         });
+        count("skipped");
         return "ack";
       }
       return await slots.run(async () => {

@@ -43,12 +43,16 @@ Deno.test("metrics start with a zero series for every rule and outcome", async (
   });
   assert.match(response.headers.get("content-type")!, /^text\/plain; version=0\.0\.4/);
   const parsed = parsePrometheus(await response.text());
-  for (const outcome of ["success", "retry", "dead_lettered"]) {
+  for (const outcome of ["success", "retry", "dead_lettered", "skipped"]) {
     assert.equal(
       sampleValue(parsed, "notify_worker_deliveries_total", { rule: "welcome", outcome }),
       0,
     );
   }
   assert.equal(sampleValue(parsed, "notify_worker_deliveries_in_flight", { rule: "welcome" }), 0);
+  for (const histogram of ["attempt_duration_seconds", "event_age_seconds"]) {
+    const name = `notify_worker_${histogram}_count`;
+    assert.equal(sampleValue(parsed, name, { rule: "welcome" }), 0, name);
+  }
   assert.ok(sampleValue(parsed, "process_resident_memory_bytes")! > 0);
 });
