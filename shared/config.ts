@@ -196,6 +196,8 @@ export class ConfigError extends Error {
   issues: string[];
 
   /**
+   * Builds the message from every problem, with the secrets replaced.
+   *
    * @param source Where the config came from, e.g. its path.
    * @param problems Every problem found.
    * @param options Values to hide from the messages.

@@ -8,8 +8,12 @@ Deno.test("a waiter resolves on the notify that makes its condition true", async
     timeoutMs: 5000,
     failure: () => `only ${count}`,
   });
+  let settled = false;
+  waiting.then(() => settled = true, () => settled = true);
   count = 1;
   waiters.notify();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(settled, false, "resolved although its condition was still false");
   count = 2;
   waiters.notify();
   await waiting;
