@@ -10,6 +10,7 @@ import type { MqConfig } from "../config.ts";
 import { encodeEnvelope, type Envelope } from "../event.ts";
 import type { Logger } from "../log.ts";
 import { canConnect } from "../net.ts";
+import { createNextTurnStarter } from "../next_turn.ts";
 import { clientOptions } from "./client_options.ts";
 import { NotifyProducer } from "./clients.ts";
 import { startClient } from "./connect.ts";
@@ -80,6 +81,8 @@ export async function startPublisher(
   await startClient(producer, { context: { mq, topics: options.topics } });
   let healthy = true;
   let closed = false;
+  // the sends of one turn of the event loop start together in the next (see next_turn.ts)
+  const startNextTurn = createNextTurnStarter();
 
   async function sendOne(
     publisher: EventPublisher,
@@ -89,7 +92,9 @@ export async function startPublisher(
   ): Promise<PublishResult> {
     let timedOut = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const send = producer.send({ topic, body, tag: envelope.type, keys: [envelope.id] }).then(
+    const send = startNextTurn(() =>
+      producer.send({ topic, body, tag: envelope.type, keys: [envelope.id] })
+    ).then(
       (receipt): PublishResult => ({ topic, ok: true, messageId: receipt.messageId }),
       (error: unknown): PublishResult => ({ topic, ok: false, error: errorText(error) }),
     ).then((result) => {
