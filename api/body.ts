@@ -79,7 +79,7 @@ export async function readBody(request: Request, options: ReadBodyOptions): Prom
   } finally {
     clearTimeout(timer);
   }
-  reader.releaseLock();
+  // no releaseLock(): nothing reads the body again, and releasing cost 5 us per request
   return { ok: true, bytes: chunks.length === 1 ? chunks[0] : concat(chunks, size) };
 }
 
