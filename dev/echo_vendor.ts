@@ -1,11 +1,17 @@
 /**
  * A vendor API stand-in for local runs: answers every request with 200 and prints what it got,
- * so `deno task dev` shows the rendered request arriving without any internet access.
+ * so `deno task dev` shows the rendered request arriving without any internet access. Run alone
+ * with `deno task vendor` (port `ECHO_VENDOR_PORT`, default 8090).
+ *
+ * It prints what a vendor receives: header values too, except those named like credentials
+ * (`Authorization`, `X-Api-Key`, ...), which it masks like the services do.
  *
  * @module
  */
 
+import { type EnvReader, integerFromEnv } from "../shared/env.ts";
 import { redactHeaders } from "../shared/redact.ts";
+import { aborted, onShutdownSignal } from "../shared/signals.ts";
 
 /** Transport headers not worth printing. */
 const SKIPPED_HEADERS = new Set([
@@ -23,6 +29,17 @@ export interface EchoVendorOptions {
   port: number;
   /** Where each received request is described. */
   log: (line: string) => void;
+}
+
+/**
+ * The echo vendor's port: `ECHO_VENDOR_PORT`, default 8090.
+ *
+ * @param env The environment, e.g. `Deno.env`.
+ * @returns The port.
+ * @throws {Error} Naming the variable when it is not a port number.
+ */
+export function echoVendorPort(env: EnvReader): number {
+  return integerFromEnv(env, "ECHO_VENDOR_PORT", { min: 0, max: 65535, fallback: 8090 });
 }
 
 /**
@@ -48,4 +65,10 @@ export function startEchoVendor(options: EchoVendorOptions): Deno.HttpServer<Den
     options.log(`received ${request.method} ${url.pathname}${url.search} {${headers}} ${body}`);
     return Response.json({ received: true });
   });
+}
+
+if (import.meta.main) {
+  const server = startEchoVendor({ port: echoVendorPort(Deno.env), log: console.log });
+  await aborted(onShutdownSignal(() => console.log("echo vendor stopping")));
+  await server.shutdown();
 }

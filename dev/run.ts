@@ -8,7 +8,6 @@
  */
 
 import { loadConfigOrExit } from "../shared/config.ts";
-import { integerFromEnv } from "../shared/env.ts";
 import { lines } from "../shared/lines.ts";
 import { aborted, onShutdownSignal } from "../shared/signals.ts";
 import { v8FlagsArg } from "../shared/v8_flags.ts";
@@ -16,7 +15,7 @@ import { settlesWithin } from "../shared/deadline.ts";
 import { reportFailure } from "../rocketmq/cli.ts";
 import { stopBroker } from "../rocketmq/local_broker.ts";
 import { ensureBroker } from "../rocketmq/with_broker.ts";
-import { startEchoVendor } from "./echo_vendor.ts";
+import { echoVendorPort, startEchoVendor } from "./echo_vendor.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
@@ -78,11 +77,7 @@ async function stop(child: Child): Promise<void> {
 
 async function main(): Promise<number> {
   const { config, path } = await loadConfigOrExit(Deno.args);
-  const vendorPort = integerFromEnv(Deno.env, "ECHO_VENDOR_PORT", {
-    min: 0,
-    max: 65535,
-    fallback: 8090,
-  });
+  const vendorPort = echoVendorPort(Deno.env);
   const signal = onShutdownSignal(() => say("dev", "stopping (Ctrl-C again to force)"));
   const startedBroker = await ensureBroker(config, { signal });
   const vendor = startEchoVendor({ port: vendorPort, log: (line) => say("vendor", line) });
