@@ -25,8 +25,8 @@ export interface ReadBodyOptions {
 /**
  * Reads a request's body, refusing it as soon as it exceeds the limit (by `Content-Length` or
  * by the bytes actually received) or takes longer than the deadline. A refused body's stream is
- * cancelled, so nothing goes on receiving it after the answer: a sender still dripping bytes past
- * the deadline holds neither memory nor the connection.
+ * cancelled, so nothing goes on buffering it after the answer: a sender still dripping bytes past
+ * the deadline holds no memory (`Deno.serve` keeps its connection open while it sends).
  *
  * With a declared length the read ends once that many bytes arrived, without waiting for the
  * end-of-body signal, and a body that arrived in one chunk is returned without a copy: the HTTP

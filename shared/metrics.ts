@@ -337,6 +337,22 @@ export class Registry {
 /** Content type of the text exposition format. */
 export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
+/** The memory gauges of {@linkcode registerProcessMetrics}: name, help and the figure shown. */
+const MEMORY_GAUGES: readonly [string, string, keyof Deno.MemoryUsage][] = [
+  ["process_resident_memory_bytes", "Resident memory size in bytes.", "rss"],
+  ["process_heap_used_bytes", "V8 heap in use, in bytes.", "heapUsed"],
+  [
+    "process_heap_total_bytes",
+    "V8 heap reserved from the system (used and free), in bytes.",
+    "heapTotal",
+  ],
+  [
+    "process_external_memory_bytes",
+    "Memory of buffers and other objects held outside the V8 heap, in bytes.",
+    "external",
+  ],
+];
+
 /**
  * Registers the process metrics every service exposes: resident memory, V8 heap and start time.
  *
@@ -344,22 +360,9 @@ export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
  */
 export function registerProcessMetrics(registry: Registry): void {
   const started = Date.now() / 1000;
-  registry.gauge("process_resident_memory_bytes", {
-    help: "Resident memory size in bytes.",
-    collect: () => Deno.memoryUsage().rss,
-  });
-  registry.gauge("process_heap_used_bytes", {
-    help: "V8 heap in use, in bytes.",
-    collect: () => Deno.memoryUsage().heapUsed,
-  });
-  registry.gauge("process_heap_total_bytes", {
-    help: "V8 heap reserved from the system (used and free), in bytes.",
-    collect: () => Deno.memoryUsage().heapTotal,
-  });
-  registry.gauge("process_external_memory_bytes", {
-    help: "Memory of buffers and other objects held outside the V8 heap, in bytes.",
-    collect: () => Deno.memoryUsage().external,
-  });
+  for (const [name, help, field] of MEMORY_GAUGES) {
+    registry.gauge(name, { help, collect: () => Deno.memoryUsage()[field] });
+  }
   registry.gauge("process_start_time_seconds", {
     help: "Start time of the process since the Unix epoch, in seconds.",
     collect: () => started,
