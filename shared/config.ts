@@ -23,7 +23,7 @@ import {
   type RequestSpec,
   type RequestTemplate,
 } from "./request_template.ts";
-import { isSecretHeader, redactSecrets } from "./redact.ts";
+import { isSecretHeader, secretRedactor } from "./redact.ts";
 import { TemplateSyntaxError } from "./template.ts";
 import {
   formatPath,
@@ -203,8 +203,8 @@ export class ConfigError extends Error {
    * @param options Values to hide from the messages.
    */
   constructor(source: string, problems: Problem[], options: ConfigErrorOptions = {}) {
-    const secrets = options.secrets ?? [];
-    const issues = problems.map((problem) => redactSecrets(formatProblem(problem), secrets));
+    const redact = secretRedactor(options.secrets ?? []);
+    const issues = problems.map((problem) => redact(formatProblem(problem)));
     super(`invalid config ${source}:\n${issues.map((line) => `  ${line}`).join("\n")}`);
     this.name = "ConfigError";
     this.issues = issues;

@@ -8,7 +8,7 @@
  */
 
 import type { EnvReader } from "./env.ts";
-import { redactSecrets } from "./redact.ts";
+import { secretRedactor } from "./redact.ts";
 
 /** Severity of a log record, lowest first. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -125,9 +125,10 @@ export function createLogger(name: string, options: LoggerOptions = {}): Logger 
   const threshold = LEVELS[levelName] ?? LEVELS.info;
   const json = (options.format ?? envValue("LOG_FORMAT")?.toLowerCase()) === "json";
   const secrets = options.secrets ?? [];
+  const redact = secrets.length === 0 ? undefined : secretRedactor(secrets);
   const sink = options.write ?? defaultWrite;
   function write(level: LogLevel, line: string): void {
-    sink(level, secrets.length === 0 ? line : redactSecrets(line, secrets));
+    sink(level, redact === undefined ? line : redact(line));
   }
   function log(level: LogLevel, message: string, fields: LogFields = {}): void {
     if (LEVELS[level] < threshold) return;

@@ -72,26 +72,41 @@ export function redactUrl(url: string): string {
 export const MIN_SECRET_LENGTH = 4;
 
 /**
- * Replaces every occurrence of the given secret values in a text with {@linkcode REDACTED}, also
- * where they appear JSON-escaped (a log line in JSON format, a quoted value in a message).
- * Values shorter than {@linkcode MIN_SECRET_LENGTH} are left alone. Longer values are replaced
- * first, so that a secret containing a shorter one is hidden whole, not around the shorter one.
+ * Creates a function that replaces every occurrence of the given secret values in a text with
+ * {@linkcode REDACTED}, also where they appear JSON-escaped (a log line in JSON format, a quoted
+ * value in a message). Values shorter than {@linkcode MIN_SECRET_LENGTH} are left alone. Longer
+ * forms are replaced first, so that a secret containing a shorter one is hidden whole, not
+ * around the shorter one. The forms are worked out once, here, not per text.
  *
- * @param text E.g. a log line or an error message.
+ * @param secrets The values to hide.
+ * @returns The redacting function.
+ */
+export function secretRedactor(secrets: readonly string[]): (text: string) => string {
+  const forms = new Set<string>();
+  for (const secret of secrets) {
+    if (secret.length < MIN_SECRET_LENGTH) continue;
+    // as written, and as it appears inside a JSON string (quotes and backslashes escaped)
+    forms.add(secret);
+    forms.add(JSON.stringify(secret).slice(1, -1));
+  }
+  const longestFirst = [...forms].sort((a, b) => b.length - a.length);
+  return function redact(text: string): string {
+    let out = text;
+    for (const form of longestFirst) {
+      if (out.includes(form)) out = out.replaceAll(form, REDACTED);
+    }
+    return out;
+  };
+}
+
+/**
+ * Replaces the given secret values in one text; see {@linkcode secretRedactor}, which a caller
+ * redacting many texts should keep instead.
+ *
+ * @param text E.g. an error message.
  * @param secrets The values to hide.
  * @returns The text without them.
  */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  const longestFirst = secrets.length < 2
-    ? secrets
-    : [...secrets].sort((a, b) => b.length - a.length);
-  for (const secret of longestFirst) {
-    if (secret.length < MIN_SECRET_LENGTH) continue;
-    // as written, and as it appears inside a JSON string (quotes and backslashes escaped)
-    for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) {
-      if (out.includes(form)) out = out.replaceAll(form, REDACTED);
-    }
-  }
-  return out;
+  return secretRedactor(secrets)(text);
 }
